@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Command line of `dpsapf-studio`, parsed before any QApplication exists (so --help, --version and
+// usage errors work without a display). Help texts stay English, like the CLI's.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace dpsapf::app {
+
+struct GuiCommandLine {
+    enum class Action { Run, ShowHelp, ShowVersion, UsageError };
+
+    Action action = Action::Run;
+    QString screenshotPath; // --screenshot PATH: render the main window to PNG and exit
+    int computeThreads = 0; // --threads N (0: all hardware threads)
+    QString helpText;
+    QString errorText; // set for UsageError
+};
+
+[[nodiscard]] GuiCommandLine parseGuiCommandLine(const QStringList &arguments);
+
+} // namespace dpsapf::app

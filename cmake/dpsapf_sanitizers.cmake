@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Sanitizer switches (DPSAPF_SANITIZE_*), applied to every target of the build.
+set(_dpsapf_sanitizers "")
+if(DPSAPF_SANITIZE_ADDRESS)
+    list(APPEND _dpsapf_sanitizers address)
+endif()
+if(DPSAPF_SANITIZE_UNDEFINED)
+    list(APPEND _dpsapf_sanitizers undefined)
+endif()
+if(DPSAPF_SANITIZE_THREAD)
+    list(APPEND _dpsapf_sanitizers thread)
+endif()
+if(_dpsapf_sanitizers)
+    list(JOIN _dpsapf_sanitizers "," _dpsapf_sanitize_flag)
+    add_compile_options(-fsanitize=${_dpsapf_sanitize_flag} -fno-omit-frame-pointer)
+    add_link_options(-fsanitize=${_dpsapf_sanitize_flag})
+    message(STATUS "dpsapf: sanitizers ${_dpsapf_sanitize_flag}")
+endif()

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// App wiring tests: the log bridge across threads, command-line parsing, and the two executables
+// (exit codes, --version, --screenshot).
+#include "gui/gui_command_line.h"
+#include "gui/log_bridge.h"
+#include "models/log_model.h"
+
+#include "dpsapf/core/logging.h"
+
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTranslator>
+#include <QtTest>
+
+#include <thread>
+
+using namespace dpsapf;
+
+namespace {
+
+struct ProcessResult {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+ProcessResult runProgram(const QString &program, const QStringList &arguments,
+                         const QString &home = {})
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    if (!home.isEmpty()) {
+        environment.insert(QStringLiteral("HOME"), home);
+        environment.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
+    }
+    process.setProcessEnvironment(environment);
+    process.start(program, arguments);
+    if (!process.waitForFinished(60000)) {
+        process.kill();
+        return {};
+    }
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
+const QString kCli = QStringLiteral(DPSAPF_CLI_PATH);
+const QString kGui = QStringLiteral(DPSAPF_GUI_PATH);
+
+} // namespace
+
+class TestApp final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void logBridgeDeliversRecordsFromWorkerThreads();
+    void guiCommandLineRejectsUnknownOptions();
+    void guiCommandLineParsesScreenshotAndThreads();
+    void cliVersionAndHelp();
+    void cliUsageErrorsExitWithTwo_data();
+    void cliUsageErrorsExitWithTwo();
+    void cliInfoJson();
+    void guiVersionAndUsageError();
+    void guiScreenshotWritesPng();
+    void translationsAreEmbedded_data();
+    void translationsAreEmbedded();
+    void windowIconIsEmbedded();
+};
+
+void TestApp::logBridgeDeliversRecordsFromWorkerThreads()
+{
+    auto sink = std::make_shared<app::LogBridgeSink>();
+    ui::LogModel model;
+    connect(sink->bridge(), &app::LogBridge::recordLogged, &model, &ui::LogModel::append);
+    core::installLogSinks({sink}, spdlog::level::debug);
+
+    std::thread worker([] {
+        core::logger(core::LogChannel::Train)->info("step {} done", 7);
+        core::logger(core::LogChannel::Privacy)->warn("budget {}% spent", 90);
+    });
+    worker.join();
+    // Queued into this (the GUI) thread: nothing arrives before the event loop runs.
+    QCOMPARE(model.rowCount(), 0);
+    QTRY_COMPARE(model.rowCount(), 2);
+    QCOMPARE(model.entry(0).channel, QStringLiteral("train"));
+    QCOMPARE(model.entry(0).message, QStringLiteral("step 7 done"));
+    QCOMPARE(model.entry(1).level, ui::LogLevel::Warning);
+    QCOMPARE(model.entry(1).channel, QStringLiteral("privacy"));
+    core::installLogSinks({}, spdlog::level::info);
+}
+
+void TestApp::guiCommandLineRejectsUnknownOptions()
+{
+    const auto parsed =
+        app::parseGuiCommandLine({QStringLiteral("dpsapf-studio"), QStringLiteral("--bogus")});
+    QCOMPARE(parsed.action, app::GuiCommandLine::Action::UsageError);
+    QVERIFY(parsed.errorText.contains(QStringLiteral("bogus")));
+    const auto badThreads = app::parseGuiCommandLine(
+        {QStringLiteral("dpsapf-studio"), QStringLiteral("--threads"), QStringLiteral("x")});
+    QCOMPARE(badThreads.action, app::GuiCommandLine::Action::UsageError);
+    QVERIFY(badThreads.errorText.contains(QStringLiteral("--threads")));
+}
+
+void TestApp::guiCommandLineParsesScreenshotAndThreads()
+{
+    const auto parsed = app::parseGuiCommandLine(
+        {QStringLiteral("dpsapf-studio"), QStringLiteral("--screenshot"),
+         QStringLiteral("/tmp/x.png"), QStringLiteral("--threads"), QStringLiteral("3")});
+    QCOMPARE(parsed.action, app::GuiCommandLine::Action::Run);
+    QCOMPARE(parsed.screenshotPath, QStringLiteral("/tmp/x.png"));
+    QCOMPARE(parsed.computeThreads, 3);
+}
+
+void TestApp::cliVersionAndHelp()
+{
+    QTemporaryDir home;
+    const ProcessResult version = runProgram(kCli, {QStringLiteral("--version")}, home.path());
+    QCOMPARE(version.exitCode, 0);
+    QVERIFY2(version.out.startsWith(QStringLiteral("dpsapf 0.")), qPrintable(version.out));
+    QVERIFY(version.out.contains(QStringLiteral("LibTorch")));
+    const ProcessResult help = runProgram(kCli, {QStringLiteral("--help")}, home.path());
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.out.contains(QStringLiteral("info")));
+    QVERIFY(help.out.contains(QStringLiteral("dpsapf-studio")));
+}
+
+void TestApp::cliUsageErrorsExitWithTwo_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::newRow("unknown flag") << QStringList{QStringLiteral("--bogus")};
+    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")};
+    QTest::newRow("bad threads") << QStringList{QStringLiteral("--threads"), QStringLiteral("-3"),
+                                                QStringLiteral("info")};
+    QTest::newRow("unknown subcommand flag")
+        << QStringList{QStringLiteral("info"), QStringLiteral("--yaml")};
+}
+
+void TestApp::cliUsageErrorsExitWithTwo()
+{
+    QFETCH(QStringList, arguments);
+    QTemporaryDir home;
+    const ProcessResult result = runProgram(kCli, arguments, home.path());
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(!result.err.isEmpty(), "a usage error explains itself on stderr");
+}
+
+void TestApp::cliInfoJson()
+{
+    QTemporaryDir home;
+    const ProcessResult result = runProgram(kCli,
+                                            {QStringLiteral("--threads"), QStringLiteral("1"),
+                                             QStringLiteral("info"), QStringLiteral("--json")},
+                                            home.path());
+    QCOMPARE(result.exitCode, 0);
+    const QJsonObject info = QJsonDocument::fromJson(result.out.toUtf8()).object();
+    QCOMPARE(info.value(QStringLiteral("intra_op_threads")).toInt(), 1);
+    QVERIFY(
+        info.value(QStringLiteral("libtorch_version"))
+            .toString()
+            .startsWith(QStringLiteral("1.")) ||
+        info.value(QStringLiteral("libtorch_version")).toString().startsWith(QStringLiteral("2.")));
+    QCOMPARE(info.value(QStringLiteral("log_directory")).toString(),
+             home.path() + QStringLiteral("/data/dpsapf-studio/logs"));
+    // The command logs into the user's data directory.
+    QVERIFY(QFileInfo::exists(home.path() + QStringLiteral("/data/dpsapf-studio/logs/dpsapf.log")));
+}
+
+void TestApp::guiVersionAndUsageError()
+{
+    QTemporaryDir home;
+    const ProcessResult version = runProgram(kGui, {QStringLiteral("--version")}, home.path());
+    QCOMPARE(version.exitCode, 0);
+    QVERIFY2(version.out.startsWith(QStringLiteral("dpsapf-studio 0.")), qPrintable(version.out));
+    QVERIFY(version.out.contains(QLatin1String(qVersion())));
+    const ProcessResult bogus = runProgram(kGui, {QStringLiteral("--bogus")}, home.path());
+    QCOMPARE(bogus.exitCode, 2);
+    QVERIFY(bogus.err.contains(QStringLiteral("bogus")));
+}
+
+void TestApp::guiScreenshotWritesPng()
+{
+    QTemporaryDir home;
+    const QString path = home.filePath(QStringLiteral("main.png"));
+    const ProcessResult result =
+        runProgram(kGui, {QStringLiteral("--screenshot"), path}, home.path());
+    QCOMPARE(result.exitCode, 0);
+    const QImage image(path);
+    QVERIFY(!image.isNull());
+    QVERIFY(image.width() >= 400 && image.height() >= 300);
+    // The screenshot run does not change the user's saved window state.
+    QVERIFY(!QFileInfo::exists(home.path() + QStringLiteral("/config/dpsapf/dpsapf-studio.conf")));
+}
+
+void TestApp::translationsAreEmbedded_data()
+{
+    QTest::addColumn<QString>("locale");
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("about");
+    QTest::newRow("de") << QStringLiteral("de") << QStringLiteral("&Datei")
+                        << QStringLiteral("Über &Qt");
+    QTest::newRow("zh_CN") << QStringLiteral("zh_CN") << QStringLiteral("文件(&F)")
+                           << QStringLiteral("关于 Qt(&Q)");
+}
+
+void TestApp::translationsAreEmbedded()
+{
+    QFETCH(QString, locale);
+    QFETCH(QString, file);
+    QFETCH(QString, about);
+    QTranslator translator;
+    QVERIFY(translator.load(QLocale(locale), QStringLiteral("dpsapf"), QStringLiteral("_"),
+                            QStringLiteral(":/i18n")));
+    QCOMPARE(translator.translate("dpsapf::ui::MainWindow", "&File"), file);
+    QCOMPARE(translator.translate("dpsapf::ui::MainWindow", "About &Qt"), about);
+}
+
+void TestApp::windowIconIsEmbedded()
+{
+    const QImage icon(QStringLiteral(":/icons/dpsapf-studio.png"));
+    QCOMPARE(icon.size(), QSize(256, 256));
+}
+
+QTEST_MAIN(TestApp)
+#include "test_app.moc"
