@@ -2,10 +2,12 @@
 // The `dpsapf` command line: global options, subcommands and exit codes.
 #include "cli_app.h"
 
+#include "cli_command.h"
 #include "common/log_sinks.h"
 #include "dpsapf/core/logging.h"
 #include "dpsapf/core/runtime_info.h"
 #include "dpsapf/core/version.h"
+#include "privacy_command.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -19,7 +21,7 @@ namespace {
 std::string versionLine()
 {
     const core::RuntimeInfo info = core::queryRuntimeInfo();
-    return std::string("dpsapf ") + core::kVersion + " (LibTorch " + info.libtorchVersion + ", " +
+    return std::string("dpsapf ") + core::kVersion + " (LibTorch " + info.libTorchVersion + ", " +
            info.defaultDevice() + ")";
 }
 
@@ -29,7 +31,7 @@ int printInfo(bool asJson)
     const auto logs = userDataDirectory() / "logs";
     if (asJson) {
         const nlohmann::json out{{"version", core::kVersion},
-                                 {"libtorch_version", info.libtorchVersion},
+                                 {"libtorch_version", info.libTorchVersion},
                                  {"intra_op_threads", info.intraOpThreads},
                                  {"cuda_build", info.cudaBuild},
                                  {"cuda_device_count", info.cudaDeviceCount},
@@ -40,7 +42,7 @@ int printInfo(bool asJson)
         return kExitOk;
     }
     std::cout << "DP-SAPF Studio " << core::kVersion << '\n'
-              << "  LibTorch        " << info.libtorchVersion
+              << "  LibTorch        " << info.libTorchVersion
               << (info.cudaBuild ? " (CUDA build)" : " (CPU build)") << '\n'
               << "  torch threads   " << info.intraOpThreads << '\n'
               << "  oneDNN          " << (info.mkldnnAvailable ? "yes" : "no") << '\n'
@@ -68,9 +70,12 @@ int runCli(int argc, char **argv)
     bool verbose = false;
     cli.add_flag("-v,--verbose", verbose, "Log debug messages to stderr");
 
+    CommandTable commands;
     auto *info = cli.add_subcommand("info", "Show version, LibTorch, threads and compute devices");
     bool infoJson = false;
     info->add_flag("--json", infoJson, "Print one JSON object");
+    commands.add(info, [&infoJson] { return printInfo(infoJson); });
+    addPrivacyCommands(cli, commands);
 
     try {
         cli.parse(argc, argv);
@@ -95,8 +100,8 @@ int runCli(int argc, char **argv)
     }
     core::configureComputeThreads(threads);
 
-    if (*info) {
-        return printInfo(infoJson);
+    if (const CommandAction action = commands.parsedAction()) {
+        return action();
     }
     std::cout << cli.help();
     return kExitOk;

@@ -47,7 +47,7 @@ QString versionLine(const core::RuntimeInfo &runtime)
 {
     return QStringLiteral("dpsapf-studio %1 (Qt %2, LibTorch %3, %4)")
         .arg(QLatin1String(core::kVersion), QLatin1String(qVersion()),
-             QString::fromStdString(runtime.libtorchVersion),
+             QString::fromStdString(runtime.libTorchVersion),
              QString::fromStdString(runtime.defaultDevice()));
 }
 
@@ -129,14 +129,14 @@ int runGui(int argc, char **argv)
     const core::RuntimeInfo runtime = core::queryRuntimeInfo();
     ui::EngineInfo engine;
     engine.applicationVersion = QLatin1String(core::kVersion);
-    engine.libtorchVersion = QString::fromStdString(runtime.libtorchVersion);
+    engine.libTorchVersion = QString::fromStdString(runtime.libTorchVersion);
     engine.device = QString::fromStdString(runtime.defaultDevice());
     engine.computeThreads = threads;
     engine.logFile = QString::fromStdString(sinks.logFile.string());
 
     const auto log = core::logger(core::LogChannel::App);
     log->info("DP-SAPF Studio {} started (Qt {}, LibTorch {})", core::kVersion, qVersion(),
-              runtime.libtorchVersion);
+              runtime.libTorchVersion);
     log->info("compute device: {}, {} thread(s), oneDNN {}", runtime.defaultDevice(), threads,
               runtime.mkldnnAvailable ? "available" : "unavailable");
     if (!sinks.fileError.empty()) {

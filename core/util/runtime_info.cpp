@@ -25,7 +25,7 @@ std::string RuntimeInfo::defaultDevice() const
 RuntimeInfo queryRuntimeInfo()
 {
     RuntimeInfo info;
-    info.libtorchVersion = TORCH_VERSION;
+    info.libTorchVersion = TORCH_VERSION;
     info.intraOpThreads = at::get_num_threads();
     info.cudaDeviceCount =
         torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;

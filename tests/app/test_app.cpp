@@ -15,6 +15,7 @@
 #include <QTranslator>
 #include <QtTest>
 
+#include <cmath>
 #include <thread>
 
 using namespace dpsapf;
@@ -65,6 +66,11 @@ private Q_SLOTS:
     void cliUsageErrorsExitWithTwo_data();
     void cliUsageErrorsExitWithTwo();
     void cliInfoJson();
+    void cliPrivacyEpsilonMatchesOpacus();
+    void cliPrivacyNoiseCalibrates();
+    void cliPrivacyInvalidValues_data();
+    void cliPrivacyInvalidValues();
+    void cliPrivacyUnreachableTargetFails();
     void guiVersionAndUsageError();
     void guiScreenshotWritesPng();
     void translationsAreEmbedded_data();
@@ -168,6 +174,124 @@ void TestApp::cliInfoJson()
              home.path() + QStringLiteral("/data/dpsapf-studio/logs"));
     // The command logs into the user's data directory.
     QVERIFY(QFileInfo::exists(home.path() + QStringLiteral("/data/dpsapf-studio/logs/dpsapf.log")));
+}
+
+void TestApp::cliPrivacyEpsilonMatchesOpacus()
+{
+    QTemporaryDir home;
+    const QStringList common{QStringLiteral("privacy"),
+                             QStringLiteral("epsilon"),
+                             QStringLiteral("--noise-multiplier"),
+                             QStringLiteral("1.5"),
+                             QStringLiteral("--sample-rate"),
+                             QStringLiteral("0.04"),
+                             QStringLiteral("--delta"),
+                             QStringLiteral("1e-5"),
+                             QStringLiteral("--json")};
+    const ProcessResult rdp =
+        runProgram(kCli,
+                   common + QStringList{QStringLiteral("--steps"), QStringLiteral("2250"),
+                                        QStringLiteral("--accountant"), QStringLiteral("rdp")},
+                   home.path());
+    QCOMPARE(rdp.exitCode, 0);
+    const QJsonObject rdpJson = QJsonDocument::fromJson(rdp.out.toUtf8()).object();
+    QVERIFY(std::abs(rdpJson.value(QStringLiteral("epsilon")).toDouble() - 7.32911117143) < 5e-8);
+    QCOMPARE(rdpJson.value(QStringLiteral("accountant")).toString(), QStringLiteral("rdp"));
+    QCOMPARE(rdpJson.value(QStringLiteral("delta")).toDouble(), 1e-5);
+
+    const ProcessResult prv = runProgram(
+        kCli, common + QStringList{QStringLiteral("--steps"), QStringLiteral("2249")}, home.path());
+    QCOMPARE(prv.exitCode, 0);
+    const QJsonObject prvJson = QJsonDocument::fromJson(prv.out.toUtf8()).object();
+    QCOMPARE(prvJson.value(QStringLiteral("accountant")).toString(), QStringLiteral("prv"));
+    QVERIFY(std::abs(prvJson.value(QStringLiteral("epsilon")).toDouble() - 6.777395712150674) <
+            5e-8);
+
+    const ProcessResult withProbe =
+        runProgram(kCli,
+                   common + QStringList{QStringLiteral("--steps"), QStringLiteral("2249"),
+                                        QStringLiteral("--probe-noise"), QStringLiteral("5"),
+                                        QStringLiteral("--probe-sample-rate"), QStringLiteral("1")},
+                   home.path());
+    QCOMPARE(withProbe.exitCode, 0);
+    const QJsonObject probeJson = QJsonDocument::fromJson(withProbe.out.toUtf8()).object();
+    QVERIFY(probeJson.value(QStringLiteral("epsilon")).toDouble() >
+            prvJson.value(QStringLiteral("epsilon")).toDouble());
+    QCOMPARE(probeJson.value(QStringLiteral("probe"))
+                 .toObject()
+                 .value(QStringLiteral("noise_multiplier"))
+                 .toDouble(),
+             5.0);
+}
+
+void TestApp::cliPrivacyNoiseCalibrates()
+{
+    QTemporaryDir home;
+    const ProcessResult result = runProgram(
+        kCli,
+        {QStringLiteral("privacy"), QStringLiteral("noise"), QStringLiteral("--target-epsilon"),
+         QStringLiteral("8"), QStringLiteral("--delta"), QStringLiteral("1e-5"),
+         QStringLiteral("--sample-rate"), QStringLiteral("0.04"), QStringLiteral("--steps"),
+         QStringLiteral("2250"), QStringLiteral("--accountant"), QStringLiteral("rdp"),
+         QStringLiteral("--json")},
+        home.path());
+    QCOMPARE(result.exitCode, 0);
+    const QJsonObject json = QJsonDocument::fromJson(result.out.toUtf8()).object();
+    QVERIFY(std::abs(json.value(QStringLiteral("noise_multiplier")).toDouble() - 1.416) < 5e-5);
+    QVERIFY(json.value(QStringLiteral("epsilon")).toDouble() <= 8.0);
+    QCOMPARE(json.value(QStringLiteral("accountant")).toString(), QStringLiteral("rdp"));
+}
+
+void TestApp::cliPrivacyInvalidValues_data()
+{
+    QTest::addColumn<QString>("flag");
+    QTest::addColumn<QString>("value");
+    QTest::newRow("q > 1") << QStringLiteral("--sample-rate") << QStringLiteral("1.5");
+    QTest::newRow("q = 0") << QStringLiteral("--sample-rate") << QStringLiteral("0");
+    QTest::newRow("q NaN") << QStringLiteral("--sample-rate") << QStringLiteral("nan");
+    QTest::newRow("sigma < 0") << QStringLiteral("--noise-multiplier") << QStringLiteral("-1");
+    QTest::newRow("sigma inf") << QStringLiteral("--noise-multiplier") << QStringLiteral("inf");
+    QTest::newRow("delta 1") << QStringLiteral("--delta") << QStringLiteral("1");
+    QTest::newRow("delta 0") << QStringLiteral("--delta") << QStringLiteral("0");
+    QTest::newRow("steps 0") << QStringLiteral("--steps") << QStringLiteral("0");
+    QTest::newRow("steps text") << QStringLiteral("--steps") << QStringLiteral("many");
+    QTest::newRow("accountant") << QStringLiteral("--accountant") << QStringLiteral("gdp");
+}
+
+void TestApp::cliPrivacyInvalidValues()
+{
+    QFETCH(QString, flag);
+    QFETCH(QString, value);
+    QStringList arguments{QStringLiteral("privacy"), QStringLiteral("epsilon")};
+    const QList<QPair<QString, QString>> defaults{
+        {QStringLiteral("--noise-multiplier"), QStringLiteral("1")},
+        {QStringLiteral("--sample-rate"), QStringLiteral("0.1")},
+        {QStringLiteral("--steps"), QStringLiteral("10")},
+        {QStringLiteral("--delta"), QStringLiteral("1e-5")},
+        {QStringLiteral("--accountant"), QStringLiteral("rdp")}};
+    for (const auto &[name, defaultValue] : defaults) {
+        arguments << name << (name == flag ? value : defaultValue);
+    }
+    QTemporaryDir home;
+    const ProcessResult result = runProgram(kCli, arguments, home.path());
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains(flag), qPrintable(result.err));
+}
+
+void TestApp::cliPrivacyUnreachableTargetFails()
+{
+    QTemporaryDir home;
+    const ProcessResult result = runProgram(
+        kCli,
+        {QStringLiteral("privacy"), QStringLiteral("noise"), QStringLiteral("--target-epsilon"),
+         QStringLiteral("0.2"), QStringLiteral("--delta"), QStringLiteral("1e-6"),
+         QStringLiteral("--sample-rate"), QStringLiteral("0.1"), QStringLiteral("--steps"),
+         QStringLiteral("100"), QStringLiteral("--probe-noise"), QStringLiteral("5"),
+         QStringLiteral("--probe-sample-rate"), QStringLiteral("1")},
+        home.path());
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.err.contains(QStringLiteral("budget too low for the probe")),
+             qPrintable(result.err));
 }
 
 void TestApp::guiVersionAndUsageError()

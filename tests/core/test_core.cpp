@@ -39,9 +39,9 @@ void TestCore::runtimeInfoReportsLibTorch()
     const RuntimeInfo info = queryRuntimeInfo();
     // Debian bookworm ships LibTorch 1.13; a CUDA build uses an upstream 2.x.
     QVERIFY2(QRegularExpression(QStringLiteral("^[12]\\.\\d+"))
-                 .match(QString::fromStdString(info.libtorchVersion))
+                 .match(QString::fromStdString(info.libTorchVersion))
                  .hasMatch(),
-             info.libtorchVersion.c_str());
+             info.libTorchVersion.c_str());
     QVERIFY(info.intraOpThreads >= 1);
     QVERIFY(info.cudaDeviceCount >= 0);
     if (info.cudaDeviceCount == 0) {

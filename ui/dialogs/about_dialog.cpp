@@ -43,7 +43,7 @@ QString AboutDialog::aboutText(const EngineInfo &engine)
                     .arg(name.toHtmlEscaped(), value.toHtmlEscaped());
     };
     row(tr("Qt"), QString::fromLatin1(qVersion()));
-    row(tr("LibTorch"), engine.libtorchVersion);
+    row(tr("LibTorch"), engine.libTorchVersion);
     row(tr("Compute device"), engine.device);
     row(tr("Compute threads"), QString::number(engine.computeThreads));
     row(tr("Log file"), engine.logFile.isEmpty() ? tr("none") : engine.logFile);

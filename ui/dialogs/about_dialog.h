@@ -10,7 +10,7 @@ namespace dpsapf::ui {
 // What the About dialog shows about the compute engine; filled in by app/ from the core.
 struct EngineInfo {
     QString applicationVersion;
-    QString libtorchVersion;
+    QString libTorchVersion;
     QString device; // e.g. "cpu" or "cuda (1 device)"
     int computeThreads = 0;
     QString logFile; // empty when logging to a file is unavailable

@@ -8,7 +8,7 @@
 namespace dpsapf::core {
 
 struct RuntimeInfo {
-    std::string libtorchVersion;  // e.g. "1.13.0" (what the LibTorch headers report)
+    std::string libTorchVersion;  // e.g. "1.13.0" (what the LibTorch headers report)
     int intraOpThreads = 0;       // torch intra-op threads in use
     int cudaDeviceCount = 0;      // 0 when this build or machine has no CUDA device
     bool cudaBuild = false;       // true when built with DPSAPF_CUDA against a CUDA LibTorch
