@@ -2,7 +2,7 @@
 // The SD UNet: construction from a config, forward pass, candidate matrices, folder loading.
 #include "model/unet/unet.h"
 
-#include "dpsapf/core/atomic_file.h"
+#include "io/lenient_json.h"
 #include "model/common/state_dict.h"
 
 #include <nlohmann/json.hpp>
@@ -140,15 +140,11 @@ std::vector<std::pair<std::string, Projection>> UNetImpl::attentionProjections()
 Expected<UNet> loadUNetFolder(const std::filesystem::path &folder)
 {
     const auto configPath = folder / "config.json";
-    const Expected<std::string> configText = readWholeFile(configPath);
-    if (!configText) {
-        return configText.error();
+    const Expected<nlohmann::json> configJson = readLenientJson(configPath);
+    if (!configJson) {
+        return configJson.error();
     }
-    const nlohmann::json configJson = nlohmann::json::parse(configText.value(), nullptr, false);
-    if (configJson.is_discarded()) {
-        return makeError(ErrorCode::Format, configPath.string() + ": not valid JSON");
-    }
-    Expected<UNetConfig> config = UNetConfig::fromConfigJson(configJson);
+    Expected<UNetConfig> config = UNetConfig::fromConfigJson(configJson.value());
     if (!config) {
         return makeError(config.error().code, configPath.string() + ": " + config.error().message);
     }
