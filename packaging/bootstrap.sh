@@ -10,7 +10,7 @@ packages=(
     cmake ninja-build g++ ccache clang-format pkg-config dpkg-dev file git
     # compute core
     libtorch-dev libopenblas0-pthread libspdlog-dev nlohmann-json3-dev libcli11-dev
-    zlib1g-dev libzip-dev zipcmp zipmerge ziptool
+    zlib1g-dev libzip-dev zipcmp zipmerge ziptool libstb-dev
     # GUI
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools
     libqcustomplot-dev libqcustomplot2.1-qt6 fonts-dejavu-core
