@@ -10,6 +10,8 @@
 
 namespace dpsapf::core {
 
+class PerSampleGradients;
+
 class ProjectionImpl : public torch::nn::Module
 {
 public:
@@ -26,6 +28,10 @@ public:
     [[nodiscard]] const torch::Tensor &loraA() const { return m_loraA; }
     [[nodiscard]] const torch::Tensor &loraB() const { return m_loraB; }
 
+    // Routes the forward through the DP functions so that the backward hands per-record
+    // information of the registered tensors to `recorder` (nullptr: plain autograd).
+    void setPerSampleRecorder(PerSampleGradients *recorder) { m_recorder = recorder; }
+
     torch::Tensor weight;
     torch::Tensor bias; // undefined when the projection has no bias
 
@@ -33,6 +39,7 @@ private:
     torch::Tensor m_loraA;
     torch::Tensor m_loraB;
     double m_loraScale = 1.0;
+    PerSampleGradients *m_recorder = nullptr;
 };
 TORCH_MODULE(Projection);
 
