@@ -16,6 +16,7 @@ enum class ErrorCode {
     NumericalFailure, // an algorithm could not produce a trustworthy number
     Io,               // reading or writing a file failed
     Format,           // a file exists but its content is malformed
+    Cancelled,        // the user stopped the work before it finished
 };
 
 struct Error {
