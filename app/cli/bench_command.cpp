@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `dpsapf bench dp-step|privacy|unet`.
+#include "bench_command.h"
+
+#include "cli_app.h"
+#include "dpsapf/core/benchmarks.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <memory>
+
+namespace dpsapf::app {
+namespace {
+
+nlohmann::json machineJson()
+{
+    const core::BenchmarkMachine machine = core::benchmarkMachine();
+    return {{"threads", machine.computeThreads},
+            {"libtorch", machine.libTorchVersion},
+            {"device", machine.device}};
+}
+
+template <typename Result>
+int report(const core::Expected<Result> &result, const char *name, nlohmann::json json, bool asJson)
+{
+    if (!result) {
+        std::cerr << "dpsapf bench " << name << ": " << result.error().message << '\n';
+        return result.error().code == core::ErrorCode::InvalidArgument ? kExitUsage : kExitFailure;
+    }
+    json["machine"] = machineJson();
+    if (asJson) {
+        std::cout << json.dump() << '\n';
+    } else {
+        std::cout << json.dump(2) << '\n';
+    }
+    return kExitOk;
+}
+
+struct BenchArguments {
+    std::int64_t batch = 64;
+    std::int64_t repeats = 3;
+    std::int64_t steps = 10000;
+    std::int64_t samplingSteps = 25;
+    bool json = false;
+};
+
+} // namespace
+
+void addBenchCommands(CLI::App &cli, CommandTable &commands)
+{
+    auto *bench = cli.add_subcommand("bench", "Benchmarks (results and machine as JSON)");
+    bench->require_subcommand(1);
+    auto arguments = std::make_shared<BenchArguments>();
+
+    auto *dpStep = bench->add_subcommand(
+        "dp-step",
+        "Non-private vs DP LoRA step, and the saliency probe vs a plain backward, on sapf-tiny");
+    dpStep->add_option("--batch", arguments->batch, "Records per step")->check(CLI::Range(1, 4096));
+    dpStep->add_option("--repeats", arguments->repeats, "Timed repetitions")
+        ->check(CLI::Range(1, 1000));
+    dpStep->add_flag("--json", arguments->json, "One JSON object");
+    commands.add(dpStep, [arguments] {
+        core::DpStepBenchmarkConfig config;
+        config.batchSize = arguments->batch;
+        config.repeats = arguments->repeats;
+        const auto result = core::benchmarkDpStep(config);
+        nlohmann::json json;
+        if (result) {
+            json = {{"benchmark", "dp-step"},
+                    {"model", result->model},
+                    {"model_parameters", result->modelParameters},
+                    {"lora_parameters", result->loraParameters},
+                    {"candidate_matrices", result->candidateMatrices},
+                    {"batch", result->batchSize},
+                    {"repeats", arguments->repeats},
+                    {"nonprivate_step_s", result->nonprivateStepSeconds},
+                    {"dp_step_s", result->dpStepSeconds},
+                    {"dp_overhead_ratio", result->dpOverheadRatio},
+                    {"probe_baseline_s", result->probeBaselineSeconds},
+                    {"probe_s", result->probeSeconds},
+                    {"probe_overhead_ratio", result->probeOverheadRatio}};
+        }
+        return report(result, "dp-step", json, arguments->json);
+    });
+
+    auto *privacy = bench->add_subcommand(
+        "privacy", "RDP and PRV epsilon for a long run, and a PRV calibration");
+    privacy->add_option("--steps", arguments->steps, "DP-SGD steps")
+        ->check(CLI::Range(1, 100000000));
+    privacy->add_flag("--json", arguments->json, "One JSON object");
+    commands.add(privacy, [arguments] {
+        const auto result = core::benchmarkAccountants(arguments->steps);
+        nlohmann::json json;
+        if (result) {
+            json = {{"benchmark", "privacy"},
+                    {"steps", result->steps},
+                    {"rdp_epsilon_s", result->rdpEpsilonSeconds},
+                    {"prv_epsilon_s", result->prvEpsilonSeconds},
+                    {"rdp_epsilon", result->rdpEpsilon},
+                    {"prv_epsilon", result->prvEpsilon},
+                    {"calibration_s", result->calibrationSeconds},
+                    {"calibration_evaluations", result->calibrationEvaluations}};
+        }
+        return report(result, "privacy", json, arguments->json);
+    });
+
+    auto *unet =
+        bench->add_subcommand("unet", "Training-step and DDIM sampling throughput of sapf-tiny");
+    unet->add_option("--batch", arguments->batch, "Images per batch")->check(CLI::Range(1, 4096));
+    unet->add_option("--sampling-steps", arguments->samplingSteps, "DDIM steps")
+        ->check(CLI::Range(1, 1000));
+    unet->add_option("--repeats", arguments->repeats, "Timed training steps")
+        ->check(CLI::Range(1, 1000));
+    unet->add_flag("--json", arguments->json, "One JSON object");
+    commands.add(unet, [arguments] {
+        const auto result =
+            core::benchmarkUNet(arguments->batch, arguments->samplingSteps, arguments->repeats);
+        nlohmann::json json;
+        if (result) {
+            json = {{"benchmark", "unet"},
+                    {"model", result->model},
+                    {"batch", result->batchSize},
+                    {"train_images_per_s", result->trainImagesPerSecond},
+                    {"sampling_steps", result->samplingSteps},
+                    {"sampling_images_per_s", result->samplingImagesPerSecond}};
+        }
+        return report(result, "unet", json, arguments->json);
+    });
+}
+
+} // namespace dpsapf::app

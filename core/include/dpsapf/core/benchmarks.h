@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Benchmarks behind `dpsapf bench …`: each measures a candidate and its baseline in the same run
+// and reports seconds and ratios (never used by tests). Torch-free API.
+#pragma once
+
+#include "dpsapf/core/expected.h"
+
+#include <cstdint>
+#include <string>
+
+namespace dpsapf::core {
+
+struct BenchmarkMachine {
+    int computeThreads = 0;
+    std::string libTorchVersion;
+    std::string device;
+};
+
+[[nodiscard]] BenchmarkMachine benchmarkMachine();
+
+struct DpStepBenchmarkConfig {
+    std::int64_t batchSize = 64;
+    std::int64_t repeats = 3; // timed repetitions after one warm-up
+    std::int64_t loraRank = 4;
+    std::uint64_t seed = 0;
+};
+
+struct DpStepBenchmarkResult {
+    std::string model; // "sapf-tiny (random weights)"
+    std::int64_t modelParameters = 0;
+    std::int64_t loraParameters = 0; // LoRA on all attention matrices
+    std::int64_t candidateMatrices = 0;
+    std::int64_t batchSize = 0;
+    double nonprivateStepSeconds = 0.0; // LoRA fwd + bwd + AdamW, mean loss
+    double dpStepSeconds = 0.0;         // LoRA fwd + bwd with per-record clipping + noise + AdamW
+    double dpOverheadRatio = 0.0;
+    double probeBaselineSeconds = 0.0; // fwd + bwd with the candidate weights trainable, no DP
+    double probeSeconds = 0.0;         // the same with per-record, per-matrix clipped norms
+    double probeOverheadRatio = 0.0;
+};
+
+[[nodiscard]] Expected<DpStepBenchmarkResult> benchmarkDpStep(const DpStepBenchmarkConfig &config);
+
+struct AccountantBenchmarkResult {
+    std::int64_t steps = 0;
+    double rdpEpsilonSeconds = 0.0;
+    double prvEpsilonSeconds = 0.0;
+    double calibrationSeconds = 0.0; // PRV, probe + DP-SGD, the default experiment's shape
+    std::int64_t calibrationEvaluations = 0;
+    double rdpEpsilon = 0.0;
+    double prvEpsilon = 0.0;
+};
+
+[[nodiscard]] Expected<AccountantBenchmarkResult> benchmarkAccountants(std::int64_t steps);
+
+struct UNetBenchmarkResult {
+    std::string model;
+    std::int64_t batchSize = 0;
+    double trainImagesPerSecond = 0.0;    // full-parameter DDPM step (pretraining)
+    double samplingImagesPerSecond = 0.0; // DDIM with classifier-free guidance
+    std::int64_t samplingSteps = 0;
+};
+
+[[nodiscard]] Expected<UNetBenchmarkResult>
+benchmarkUNet(std::int64_t batchSize, std::int64_t samplingSteps, std::int64_t repeats);
+
+} // namespace dpsapf::core

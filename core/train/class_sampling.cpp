@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Class-conditional sampling with classifier-free guidance.
+#include "train/class_sampling.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+
+namespace dpsapf::core {
+
+torch::Tensor sampleClasses(UNet &unet, Conditioner &conditioner, const SchedulerConfig &scheduler,
+                            const torch::Tensor &labels, const ClassSamplingOptions &options,
+                            torch::Generator generator)
+{
+    torch::NoGradGuard noGrad;
+    const bool wasTraining = unet->is_training();
+    unet->eval();
+    const UNetConfig &config = unet->config();
+    const auto device = unet->parameters().front().device();
+    std::vector<torch::Tensor> outputs;
+    const std::int64_t total = labels.size(0);
+    for (std::int64_t start = 0; start < total; start += options.chunk) {
+        const std::int64_t count = std::min(options.chunk, total - start);
+        const torch::Tensor chunkLabels = labels.slice(0, start, start + count).to(device);
+        torch::Tensor sample =
+            torch::randn({count, config.inChannels, config.sampleSize, config.sampleSize},
+                         generator, torch::TensorOptions().dtype(torch::kFloat32))
+                .to(device);
+        const torch::Tensor context =
+            torch::cat({conditioner.nullContext(count), conditioner.context(chunkLabels)}, 0);
+        std::unique_ptr<Sampler> sampler = makeSampler(options.sampler, scheduler);
+        sampler->setTimesteps(options.steps);
+        const auto &timesteps = sampler->timesteps();
+        for (std::size_t i = 0; i < timesteps.size(); ++i) {
+            const torch::Tensor t =
+                torch::full({2 * count}, timesteps[i], torch::TensorOptions().dtype(torch::kInt64))
+                    .to(device);
+            const torch::Tensor output = unet->forward(torch::cat({sample, sample}, 0), t, context);
+            const auto halves = output.chunk(2, 0);
+            const torch::Tensor guided =
+                halves[0] + options.guidanceScale * (halves[1] - halves[0]);
+            sample = sampler->step(guided, i, sample);
+        }
+        outputs.push_back(sample.to(torch::kCPU));
+    }
+    if (wasTraining) {
+        unet->train();
+    }
+    return outputs.empty()
+               ? torch::empty({0, config.inChannels, config.sampleSize, config.sampleSize})
+               : torch::cat(outputs, 0);
+}
+
+std::vector<Image> tensorToGrayImages(const torch::Tensor &images)
+{
+    const torch::Tensor bytes = ((images.detach().to(torch::kCPU).clamp(-1.0, 1.0) + 1.0) * 127.5)
+                                    .round()
+                                    .to(torch::kUInt8)
+                                    .contiguous();
+    std::vector<Image> out;
+    const std::int64_t count = bytes.size(0);
+    const auto height = static_cast<std::int32_t>(bytes.size(2));
+    const auto width = static_cast<std::int32_t>(bytes.size(3));
+    const std::size_t pixels = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+    const std::uint8_t *data = bytes.data_ptr<std::uint8_t>();
+    for (std::int64_t i = 0; i < count; ++i) {
+        Image image;
+        image.width = width;
+        image.height = height;
+        image.channels = 1;
+        image.pixels.assign(data + static_cast<std::size_t>(i) * pixels,
+                            data + static_cast<std::size_t>(i + 1) * pixels);
+        out.push_back(std::move(image));
+    }
+    return out;
+}
+
+} // namespace dpsapf::core
