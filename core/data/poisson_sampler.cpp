@@ -3,8 +3,8 @@
 // at O(q N) cost per batch. Uses only the raw engine output, so streams are identical everywhere.
 #include "dpsapf/core/poisson_sampler.h"
 
-#include <fmt/format.h>
 #include <cmath>
+#include <fmt/format.h>
 #include <sstream>
 
 namespace dpsapf::core {
@@ -12,10 +12,12 @@ namespace dpsapf::core {
 Expected<bool> PoissonSamplerConfig::validate() const
 {
     if (datasetSize < 0) {
-        return makeError(ErrorCode::InvalidArgument, "dataset size must be >= 0, got " + std::to_string(datasetSize));
+        return makeError(ErrorCode::InvalidArgument,
+                         "dataset size must be >= 0, got " + std::to_string(datasetSize));
     }
     if (!(sampleRate > 0.0 && sampleRate <= 1.0)) {
-        return makeError(ErrorCode::InvalidArgument, "sample rate must lie in (0, 1], got " + fmt::format("{}", sampleRate));
+        return makeError(ErrorCode::InvalidArgument,
+                         "sample rate must lie in (0, 1], got " + fmt::format("{}", sampleRate));
     }
     return true;
 }
@@ -23,8 +25,7 @@ Expected<bool> PoissonSamplerConfig::validate() const
 PoissonSampler::PoissonSampler(PoissonSamplerConfig config)
     : m_config(config)
     , m_engine(config.seed)
-{
-}
+{}
 
 double PoissonSampler::uniformOpenClosed()
 {
@@ -87,8 +88,9 @@ Expected<bool> PoissonSampler::restoreState(const std::string &state)
     return true;
 }
 
-std::vector<std::vector<std::int64_t>> PoissonSampler::splitIntoMicroBatches(const std::vector<std::int64_t> &batch,
-                                                                              std::int64_t microBatchSize)
+std::vector<std::vector<std::int64_t>>
+PoissonSampler::splitIntoMicroBatches(const std::vector<std::int64_t> &batch,
+                                      std::int64_t microBatchSize)
 {
     std::vector<std::vector<std::int64_t>> chunks;
     const auto size = static_cast<std::size_t>(std::max<std::int64_t>(1, microBatchSize));

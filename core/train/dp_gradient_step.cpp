@@ -8,14 +8,13 @@
 
 namespace dpsapf::core {
 
-DpGradientStep::DpGradientStep(std::vector<torch::Tensor> trainable, PerSampleConfig clipping, DpStepConfig config,
-                               NoiseRandomness randomness, std::uint64_t seed)
+DpGradientStep::DpGradientStep(std::vector<torch::Tensor> trainable, PerSampleConfig clipping,
+                               DpStepConfig config, NoiseRandomness randomness, std::uint64_t seed)
     : m_trainable(trainable)
     , m_recorder(std::move(trainable), clipping)
     , m_config(config)
     , m_noise(randomness, seed)
-{
-}
+{}
 
 double DpGradientStep::sensitivity() const
 {
@@ -36,8 +35,9 @@ void DpGradientStep::writeGradients()
     }
     // Average over the expected batch, then clip the average (the reference's clip_grad_norm_).
     const double norm = std::sqrt(squaredNorm) / m_config.expectedBatchSize;
-    const double postClip =
-        (m_config.postClipNorm > 0.0 && norm > m_config.postClipNorm) ? m_config.postClipNorm / norm : 1.0;
+    const double postClip = (m_config.postClipNorm > 0.0 && norm > m_config.postClipNorm)
+                                ? m_config.postClipNorm / norm
+                                : 1.0;
     const double scale = postClip / m_config.expectedBatchSize;
     for (std::size_t i = 0; i < m_trainable.size(); ++i) {
         torch::Tensor gradient = (noisy[i] * scale).to(m_trainable[i].options());

@@ -23,8 +23,8 @@ struct DpStepConfig {
 class DpGradientStep
 {
 public:
-    DpGradientStep(std::vector<torch::Tensor> trainable, PerSampleConfig clipping, DpStepConfig config,
-                   NoiseRandomness randomness, std::uint64_t seed);
+    DpGradientStep(std::vector<torch::Tensor> trainable, PerSampleConfig clipping,
+                   DpStepConfig config, NoiseRandomness randomness, std::uint64_t seed);
 
     [[nodiscard]] PerSampleGradients &recorder() { return m_recorder; }
     [[nodiscard]] GaussianNoise &noise() { return m_noise; }

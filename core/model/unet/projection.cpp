@@ -24,8 +24,9 @@ ProjectionImpl::ProjectionImpl(std::int64_t inFeatures, std::int64_t outFeatures
 torch::Tensor ProjectionImpl::forward(const torch::Tensor &input)
 {
     if (m_recorder != nullptr) {
-        return m_loraA.defined() ? dpLoraLinear(input, weight, bias, m_loraA, m_loraB, m_loraScale, m_recorder)
-                                 : dpLinear(input, weight, bias, m_recorder);
+        return m_loraA.defined()
+                   ? dpLoraLinear(input, weight, bias, m_loraA, m_loraB, m_loraScale, m_recorder)
+                   : dpLinear(input, weight, bias, m_recorder);
     }
     torch::Tensor output = torch::nn::functional::linear(input, weight, bias);
     if (m_loraA.defined()) {
