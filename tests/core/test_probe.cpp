@@ -3,8 +3,8 @@
 // its noise scale, Poisson sampling and stopping.
 #include <torch/torch.h> // before any Qt header (stack.md G1)
 
-#include "io/torch_tensors.h"
 #include "probe/saliency_probe.h"
+#include "sd_tiny_fixtures.h"
 
 #include "test_registry.h"
 
@@ -14,7 +14,7 @@ using namespace dpsapf::core;
 
 namespace {
 
-const std::filesystem::path kFixtures = DPSAPF_TEST_DATA_DIR "/sd-tiny";
+const std::filesystem::path &kFixtures = dpsapf::test::kSdTinyFixtures;
 
 struct ProbeData {
     torch::Tensor noisy, timesteps, context, noise;

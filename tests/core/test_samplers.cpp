@@ -3,9 +3,9 @@
 #include <torch/torch.h> // before any Qt header (stack.md G1)
 
 #include "io/lenient_json.h"
-#include "io/torch_tensors.h"
 #include "sample/ddim_sampler.h"
 #include "sample/dpm_solver_pp.h"
+#include "sd_tiny_fixtures.h"
 
 #include "test_registry.h"
 
@@ -17,16 +17,8 @@ using namespace dpsapf::core;
 
 namespace {
 
-const std::filesystem::path kFixtures = DPSAPF_TEST_DATA_DIR "/sd-tiny";
-
-torch::Tensor npy(const std::filesystem::path &path)
-{
-    auto tensor = loadNpyTensor(path);
-    if (!tensor) {
-        throw std::runtime_error(tensor.error().message);
-    }
-    return tensor.value();
-}
+const std::filesystem::path &kFixtures = dpsapf::test::kSdTinyFixtures;
+const auto npy = dpsapf::test::loadFixtureNpy;
 
 SchedulerConfig configOf(const std::string &folder)
 {

@@ -3,9 +3,9 @@
 // the 128 candidate matrices, config handling and load errors.
 #include <torch/torch.h> // before any Qt header (stack.md G1)
 
-#include "io/torch_tensors.h"
 #include "model/common/state_dict.h"
 #include "model/unet/unet.h"
+#include "sd_tiny_fixtures.h"
 
 #include "test_registry.h"
 
@@ -20,16 +20,8 @@ using namespace dpsapf::core;
 
 namespace {
 
-const std::filesystem::path kFixtures = DPSAPF_TEST_DATA_DIR "/sd-tiny";
-
-torch::Tensor npy(const std::filesystem::path &path)
-{
-    auto tensor = loadNpyTensor(path);
-    if (!tensor) {
-        throw std::runtime_error(tensor.error().message);
-    }
-    return tensor.value();
-}
+const std::filesystem::path &kFixtures = dpsapf::test::kSdTinyFixtures;
+const auto npy = dpsapf::test::loadFixtureNpy;
 
 double maxAbsDifference(const torch::Tensor &a, const torch::Tensor &b)
 {
