@@ -10,6 +10,7 @@
 #include "dpsapf/core/version.h"
 #include "pretrain_command.h"
 #include "privacy_command.h"
+#include "run_command.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -79,6 +80,7 @@ int runCli(int argc, char **argv)
     commands.add(info, [&infoJson] { return printInfo(infoJson); });
     addPrivacyCommands(cli, commands);
     addPretrainCommands(cli, commands);
+    addRunCommands(cli, commands);
     addBenchCommands(cli, commands);
 
     try {

@@ -7,6 +7,7 @@
 #include "cli_app.h"
 #include "cli_validators.h"
 #include "dpsapf/core/pretrain.h"
+#include "run_progress.h"
 
 #include <nlohmann/json.hpp>
 
@@ -56,15 +57,6 @@ struct PretrainArguments {
     bool noDigits = false;
     bool noLetters = false;
 };
-
-std::string formatClock(double seconds)
-{
-    const auto total = static_cast<long long>(seconds < 0.0 ? 0.0 : seconds + 0.5);
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60,
-                  total % 60);
-    return buffer;
-}
 
 // Progress on stderr: a \r line on a terminal, a plain line every 30 s otherwise (log files).
 class ProgressPrinter

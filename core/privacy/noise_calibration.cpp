@@ -92,7 +92,8 @@ Expected<CalibrationResult> calibrateNoise(const CalibrationRequest &request)
         PrivacyHistory history = fixed;
         history.push_back({noiseMultiplier, request.sampleRate, request.steps});
         ++result.evaluations;
-        return computeEpsilon(history, request.delta, request.accountant);
+        // Where PRV has no trustworthy number (small sigma, large q), its RDP bound still is one.
+        return computeEpsilonWithFallback(history, request.delta, request.accountant);
     };
 
     double sigmaLow = 0.0;
@@ -111,11 +112,22 @@ Expected<CalibrationResult> calibrateNoise(const CalibrationRequest &request)
                                                          " needs a noise multiplier above 1e6");
         }
     }
-    while (request.targetEpsilon - epsilonHigh > request.epsilonTolerance) {
+    // Also stops when the bracket cannot shrink further (every smaller sigma failed numerically).
+    while (request.targetEpsilon - epsilonHigh > request.epsilonTolerance &&
+           sigmaHigh - sigmaLow > 1e-9 * sigmaHigh) {
         const double sigma = (sigmaLow + sigmaHigh) / 2.0;
         const Expected<EpsilonReport> middle = epsilonAt(sigma);
         if (!middle) {
-            return middle.error();
+            if (middle.error().code != ErrorCode::NumericalFailure) {
+                return middle.error();
+            }
+            // No trustworthy epsilon at this (small) sigma: treat it as too little noise. The
+            // result is always a sigma whose epsilon was computed.
+            logger(LogChannel::Privacy)
+                ->debug("calibration: no epsilon at sigma {} ({}); searching above it", sigma,
+                        middle.error().message);
+            sigmaLow = sigma;
+            continue;
         }
         if (middle->epsilon < request.targetEpsilon) {
             sigmaHigh = sigma;

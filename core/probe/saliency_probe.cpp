@@ -43,14 +43,23 @@ Expected<NoisyScores> runSaliencyProbe(UNet &unet, std::int64_t datasetSize,
     std::vector<torch::Tensor> tensors;
     std::vector<std::size_t> keyOfTensor;
     NoisyScores scores;
-    for (std::size_t key = 0; key < projections.size(); ++key) {
-        const auto &projection = projections[key].second;
-        scores.keys.push_back(projections[key].first);
+    for (const auto &[name, projection] : projections) {
+        // Processor of ".../attn1.to_q" is ".../attn1"; of ".../attn1.to_out.0" also.
+        const std::string key =
+            config.perProcessor ? name.substr(0, name.find(".to_", name.rfind("attn"))) : name;
+        if (scores.keys.empty() || scores.keys.back() != key) {
+            scores.keys.push_back(key);
+            scores.shapes.push_back(
+                config.perProcessor ? std::vector<std::int64_t>{}
+                                    : std::vector<std::int64_t>(projection->weight.sizes().begin(),
+                                                                projection->weight.sizes().end()));
+        }
+        const std::size_t keyIndex = scores.keys.size() - 1;
         tensors.push_back(projection->weight);
-        keyOfTensor.push_back(key);
+        keyOfTensor.push_back(keyIndex);
         if (projection->bias.defined()) {
             tensors.push_back(projection->bias);
-            keyOfTensor.push_back(key);
+            keyOfTensor.push_back(keyIndex);
         }
     }
     std::vector<bool> previousRequiresGrad;
@@ -82,7 +91,7 @@ Expected<NoisyScores> runSaliencyProbe(UNet &unet, std::int64_t datasetSize,
     // S_m = sum_i min(1, C/||g_i||)^2 * ||g_{i,m}||^2, accumulated in float64. Never released as
     // is.
     torch::Tensor cleanSums =
-        torch::zeros({static_cast<std::int64_t>(projections.size())}, torch::kFloat64);
+        torch::zeros({static_cast<std::int64_t>(scores.keys.size())}, torch::kFloat64);
     const torch::Tensor keyIndex = torch::tensor(
         std::vector<std::int64_t>(keyOfTensor.begin(), keyOfTensor.end()), torch::kInt64);
     PoissonSampler sampler({datasetSize, config.sampleRate, config.seed});

@@ -26,6 +26,9 @@ struct ProbeConfig {
     std::int64_t microBatchSize = 64;
     std::uint64_t seed = 0; // Poisson sample and (with Reproducible) the noise
     NoiseRandomness randomness = NoiseRandomness::Reproducible;
+    // false: one score per matrix (128 keys); true: one per attention processor ("...attn1",
+    // 32 keys), summing its four projections before the noise (method.md §5.2).
+    bool perProcessor = false;
 
     [[nodiscard]] Expected<bool> validate() const;
     // The accountant entry of this release: (sigma_s, q_s, 1).

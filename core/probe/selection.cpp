@@ -247,9 +247,11 @@ nlohmann::json scoresJson(const NoisyScores &scores, const Selection &selection)
                                          selection.selectedKeys.end());
     std::vector<bool> flags;
     for (const std::string &key : scores.keys) {
-        flags.push_back(selected.count(key) == 1);
+        // A processor key (layer-level) is selected when its projections are.
+        flags.push_back(selected.count(key) == 1 || selected.count(key + ".to_q") == 1);
     }
     return {{"keys", scores.keys},
+            {"shapes", scores.shapes},
             {"noisy_scores", scores.scores},
             {"rank", selection.ranks},
             {"selected", flags},
@@ -261,6 +263,31 @@ nlohmann::json scoresJson(const NoisyScores &scores, const Selection &selection)
             {"q_s", scores.sampleRate},
             {"n_used", scores.recordsUsed},
             {"seed", scores.seed}};
+}
+
+Expected<NoisyScores> noisyScoresFromJson(const nlohmann::json &json)
+{
+    NoisyScores scores;
+    try {
+        scores.keys = json.at("keys").get<std::vector<std::string>>();
+        scores.scores = json.at("noisy_scores").get<std::vector<double>>();
+        if (json.contains("shapes")) {
+            scores.shapes = json.at("shapes").get<std::vector<std::vector<std::int64_t>>>();
+        }
+        scores.noiseMultiplier = json.at("sigma_s").get<double>();
+        scores.clipNorm = json.at("clip_norm").get<double>();
+        scores.sampleRate = json.at("q_s").get<double>();
+        scores.recordsUsed = json.at("n_used").get<std::int64_t>();
+        scores.seed = json.at("seed").get<std::uint64_t>();
+    } catch (const nlohmann::json::exception &error) {
+        return makeError(ErrorCode::Format, std::string("scores: ") + error.what());
+    }
+    if (scores.keys.size() != scores.scores.size() ||
+        (!scores.shapes.empty() && scores.shapes.size() != scores.keys.size())) {
+        return makeError(ErrorCode::Format,
+                         "scores: keys, noisy_scores and shapes differ in length");
+    }
+    return scores;
 }
 
 } // namespace dpsapf::core

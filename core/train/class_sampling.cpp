@@ -8,47 +8,103 @@
 
 namespace dpsapf::core {
 
+namespace {
+
+// One chunk: classifier-free guidance with one batched UNet call on [uncond; cond] per step.
+torch::Tensor denoiseChunk(UNet &unet, Conditioner &conditioner, const SchedulerConfig &scheduler,
+                           const torch::Tensor &labels, torch::Tensor sample,
+                           const ClassSamplingOptions &options)
+{
+    const std::int64_t count = labels.size(0);
+    const auto device = sample.device();
+    const torch::Tensor context =
+        torch::cat({conditioner.nullContext(count), conditioner.context(labels)}, 0);
+    std::unique_ptr<Sampler> sampler = makeSampler(options.sampler, scheduler);
+    sampler->setTimesteps(options.steps);
+    const auto &timesteps = sampler->timesteps();
+    for (std::size_t i = 0; i < timesteps.size(); ++i) {
+        const torch::Tensor t =
+            torch::full({2 * count}, timesteps[i], torch::TensorOptions().dtype(torch::kInt64))
+                .to(device);
+        const torch::Tensor output = unet->forward(torch::cat({sample, sample}, 0), t, context);
+        const auto halves = output.chunk(2, 0);
+        const torch::Tensor guided = halves[0] + options.guidanceScale * (halves[1] - halves[0]);
+        sample = sampler->step(guided, i, sample);
+    }
+    return sample.to(torch::kCPU);
+}
+
+class EvalModeGuard
+{
+public:
+    explicit EvalModeGuard(UNet &unet)
+        : m_unet(unet)
+        , m_wasTraining(unet->is_training())
+    {
+        m_unet->eval();
+    }
+    ~EvalModeGuard()
+    {
+        if (m_wasTraining) {
+            m_unet->train();
+        }
+    }
+    EvalModeGuard(const EvalModeGuard &) = delete;
+    EvalModeGuard &operator=(const EvalModeGuard &) = delete;
+
+private:
+    UNet &m_unet;
+    bool m_wasTraining;
+};
+
+} // namespace
+
 torch::Tensor sampleClasses(UNet &unet, Conditioner &conditioner, const SchedulerConfig &scheduler,
                             const torch::Tensor &labels, const ClassSamplingOptions &options,
                             torch::Generator generator)
 {
     torch::NoGradGuard noGrad;
-    const bool wasTraining = unet->is_training();
-    unet->eval();
+    EvalModeGuard evalMode(unet);
     const UNetConfig &config = unet->config();
     const auto device = unet->parameters().front().device();
     std::vector<torch::Tensor> outputs;
     const std::int64_t total = labels.size(0);
     for (std::int64_t start = 0; start < total; start += options.chunk) {
         const std::int64_t count = std::min(options.chunk, total - start);
-        const torch::Tensor chunkLabels = labels.slice(0, start, start + count).to(device);
-        torch::Tensor sample =
+        const torch::Tensor sample =
             torch::randn({count, config.inChannels, config.sampleSize, config.sampleSize},
                          generator, torch::TensorOptions().dtype(torch::kFloat32))
                 .to(device);
-        const torch::Tensor context =
-            torch::cat({conditioner.nullContext(count), conditioner.context(chunkLabels)}, 0);
-        std::unique_ptr<Sampler> sampler = makeSampler(options.sampler, scheduler);
-        sampler->setTimesteps(options.steps);
-        const auto &timesteps = sampler->timesteps();
-        for (std::size_t i = 0; i < timesteps.size(); ++i) {
-            const torch::Tensor t =
-                torch::full({2 * count}, timesteps[i], torch::TensorOptions().dtype(torch::kInt64))
-                    .to(device);
-            const torch::Tensor output = unet->forward(torch::cat({sample, sample}, 0), t, context);
-            const auto halves = output.chunk(2, 0);
-            const torch::Tensor guided =
-                halves[0] + options.guidanceScale * (halves[1] - halves[0]);
-            sample = sampler->step(guided, i, sample);
-        }
-        outputs.push_back(sample.to(torch::kCPU));
-    }
-    if (wasTraining) {
-        unet->train();
+        outputs.push_back(denoiseChunk(unet, conditioner, scheduler,
+                                       labels.slice(0, start, start + count).to(device), sample,
+                                       options));
     }
     return outputs.empty()
                ? torch::empty({0, config.inChannels, config.sampleSize, config.sampleSize})
                : torch::cat(outputs, 0);
+}
+
+torch::Tensor sampleClassesFromNoise(UNet &unet, Conditioner &conditioner,
+                                     const SchedulerConfig &scheduler, const torch::Tensor &labels,
+                                     const torch::Tensor &noise,
+                                     const ClassSamplingOptions &options,
+                                     const std::function<void(std::int64_t)> &progress)
+{
+    torch::NoGradGuard noGrad;
+    EvalModeGuard evalMode(unet);
+    const auto device = unet->parameters().front().device();
+    std::vector<torch::Tensor> outputs;
+    const std::int64_t total = labels.size(0);
+    for (std::int64_t start = 0; start < total; start += options.chunk) {
+        const std::int64_t end = std::min(total, start + options.chunk);
+        outputs.push_back(denoiseChunk(unet, conditioner, scheduler,
+                                       labels.slice(0, start, end).to(device),
+                                       noise.slice(0, start, end).to(device), options));
+        if (progress) {
+            progress(end);
+        }
+    }
+    return outputs.empty() ? torch::empty_like(noise) : torch::cat(outputs, 0);
 }
 
 std::vector<Image> tensorToGrayImages(const torch::Tensor &images)

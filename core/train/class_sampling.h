@@ -11,6 +11,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace dpsapf::core {
@@ -29,6 +30,14 @@ struct ClassSamplingOptions {
                                           const torch::Tensor &labels,
                                           const ClassSamplingOptions &options,
                                           torch::Generator generator);
+
+// As sampleClasses, from given starting noise [N, C, H, W] (e.g. drawn per image from its own
+// seed, so results do not depend on batching). `progress` (may be empty) gets images done.
+[[nodiscard]] torch::Tensor
+sampleClassesFromNoise(UNet &unet, Conditioner &conditioner, const SchedulerConfig &scheduler,
+                       const torch::Tensor &labels, const torch::Tensor &noise,
+                       const ClassSamplingOptions &options,
+                       const std::function<void(std::int64_t)> &progress = {});
 
 // [N, 1, H, W] in [-1, 1] -> 8-bit gray images (clamped, (x + 1) * 127.5 rounded).
 [[nodiscard]] std::vector<Image> tensorToGrayImages(const torch::Tensor &images);

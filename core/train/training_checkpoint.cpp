@@ -44,24 +44,6 @@ std::string stateKey(const torch::Tensor &parameter)
     return c10::guts::to_string(parameter.unsafeGetTensorImpl()); // as torch::optim keys it
 }
 
-Expected<bool> writeOptimizer(const fs::path &path, const torch::optim::AdamW &optimizer,
-                              const TrainableTensors &trainable)
-{
-    TensorMap tensors;
-    const auto &states = optimizer.state();
-    for (const auto &[name, parameter] : trainable.named) {
-        const auto found = states.find(stateKey(parameter));
-        if (found == states.end()) {
-            continue; // never stepped (step 0)
-        }
-        const auto &state = static_cast<const torch::optim::AdamWParamState &>(*found->second);
-        tensors.emplace(kExpAvg + name, state.exp_avg().detach().to(torch::kCPU).contiguous());
-        tensors.emplace(kExpAvgSq + name, state.exp_avg_sq().detach().to(torch::kCPU).contiguous());
-        tensors.emplace(kStep + name, torch::tensor(state.step(), torch::kInt64));
-    }
-    return saveSafetensorsTensors(path, tensors, {{"format", "dpsapf-adamw"}});
-}
-
 } // namespace
 
 Expected<bool> writeModelFiles(const fs::path &folder, const ModelFiles &files)
@@ -135,6 +117,24 @@ Expected<bool> commitFolder(const fs::path &temporary, const fs::path &target)
     return true;
 }
 
+TensorMap optimizerStateTensors(const torch::optim::AdamW &optimizer,
+                                const TrainableTensors &trainable)
+{
+    TensorMap tensors;
+    const auto &states = optimizer.state();
+    for (const auto &[name, parameter] : trainable.named) {
+        const auto found = states.find(stateKey(parameter));
+        if (found == states.end()) {
+            continue; // never stepped (step 0)
+        }
+        const auto &state = static_cast<const torch::optim::AdamWParamState &>(*found->second);
+        tensors.emplace(kExpAvg + name, state.exp_avg().detach().to(torch::kCPU).contiguous());
+        tensors.emplace(kExpAvgSq + name, state.exp_avg_sq().detach().to(torch::kCPU).contiguous());
+        tensors.emplace(kStep + name, torch::tensor(state.step(), torch::kInt64));
+    }
+    return tensors;
+}
+
 Expected<bool> writeTrainingCheckpoint(const fs::path &dir, const CheckpointContents &contents,
                                        const BeforeCommitHook &beforeCommit)
 {
@@ -171,8 +171,10 @@ Expected<bool> writeTrainingCheckpoint(const fs::path &dir, const CheckpointCont
             return fail(done.error());
         }
     }
-    if (auto done = writeOptimizer(training / "optimizer.safetensors", *contents.optimizer,
-                                   *contents.trainable);
+    if (auto done =
+            saveSafetensorsTensors(training / "optimizer.safetensors",
+                                   optimizerStateTensors(*contents.optimizer, *contents.trainable),
+                                   {{"format", "dpsapf-adamw"}});
         !done) {
         return fail(done.error());
     }

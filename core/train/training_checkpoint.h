@@ -97,6 +97,11 @@ struct LoadedCheckpoint {
 };
 [[nodiscard]] Expected<LoadedCheckpoint> readTrainingCheckpoint(const std::filesystem::path &dir);
 
+// AdamW moments and step counts ("exp_avg/<name>", "exp_avg_sq/<name>", "step/<name>") of every
+// trainable tensor that has been stepped.
+[[nodiscard]] TensorMap optimizerStateTensors(const torch::optim::AdamW &optimizer,
+                                              const TrainableTensors &trainable);
+
 // Restores AdamW moments and step counts from optimizer.safetensors content for the given
 // trainable tensors (all of them must be present).
 [[nodiscard]] Expected<bool> restoreOptimizer(torch::optim::AdamW &optimizer,

@@ -2,6 +2,8 @@
 // Named spdlog loggers of the core, created on first use and re-pointed by installLogSinks().
 #include "dpsapf/core/logging.h"
 
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/dist_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -17,10 +19,17 @@ std::mutex &loggerMutex()
     return mutex;
 }
 
+// Per-run log files come and go through this thread-safe fan-out, which every logger keeps.
+const std::shared_ptr<spdlog::sinks::dist_sink_mt> &runLogSinks()
+{
+    static const auto sinks = std::make_shared<spdlog::sinks::dist_sink_mt>();
+    return sinks;
+}
+
 std::vector<spdlog::sink_ptr> &installedSinks()
 {
     static std::vector<spdlog::sink_ptr> sinks{
-        std::make_shared<spdlog::sinks::stderr_color_sink_mt>()};
+        std::make_shared<spdlog::sinks::stderr_color_sink_mt>(), runLogSinks()};
     return sinks;
 }
 
@@ -75,12 +84,33 @@ void installLogSinks(const std::vector<spdlog::sink_ptr> &sinks, spdlog::level::
     {
         std::lock_guard<std::mutex> lock(loggerMutex());
         installedSinks() = sinks;
+        installedSinks().push_back(runLogSinks());
         installedLevel() = level;
     }
     for (const LogChannel channel : allLogChannels()) {
         auto channelLogger = logger(channel);
-        channelLogger->sinks() = sinks;
+        channelLogger->sinks() = installedSinks();
         channelLogger->set_level(level);
+    }
+}
+
+ScopedRunLog::ScopedRunLog(const std::string &path)
+{
+    try {
+        m_sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, false);
+        m_sink->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%n] [%l] %v");
+        runLogSinks()->add_sink(m_sink);
+    } catch (const spdlog::spdlog_ex &error) {
+        logger(LogChannel::Io)->warn("run log {} unavailable: {}", path, error.what());
+        m_sink.reset();
+    }
+}
+
+ScopedRunLog::~ScopedRunLog()
+{
+    if (m_sink) {
+        m_sink->flush();
+        runLogSinks()->remove_sink(m_sink);
     }
 }
 

@@ -7,6 +7,7 @@
 #include <spdlog/logger.h>
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -37,5 +38,19 @@ enum class LogChannel {
 // Replaces the sinks of every channel's logger and sets their level. Call once from main().
 void installLogSinks(const std::vector<spdlog::sink_ptr> &sinks,
                      spdlog::level::level_enum level = spdlog::level::info);
+
+// While alive, every channel also writes to the file `path` (appending), e.g. a run's
+// logs/run.log. Failing to open it is logged, not fatal.
+class ScopedRunLog
+{
+public:
+    explicit ScopedRunLog(const std::string &path);
+    ~ScopedRunLog();
+    ScopedRunLog(const ScopedRunLog &) = delete;
+    ScopedRunLog &operator=(const ScopedRunLog &) = delete;
+
+private:
+    spdlog::sink_ptr m_sink;
+};
 
 } // namespace dpsapf::core

@@ -18,9 +18,10 @@ namespace dpsapf::core {
 struct NoisyScores {
     std::vector<std::string> keys; // module paths, e.g. "...transformer_blocks.0.attn2.to_k"
     std::vector<double> scores;    // noisy, aligned with keys
-    double noiseMultiplier = 0.0;  // sigma_s
-    double clipNorm = 1.0;         // C; the noise std is sigma_s * C^2
-    double sampleRate = 1.0;       // q_s
+    std::vector<std::vector<std::int64_t>> shapes; // weight shape per key (may be empty)
+    double noiseMultiplier = 0.0;                  // sigma_s
+    double clipNorm = 1.0;                         // C; the noise std is sigma_s * C^2
+    double sampleRate = 1.0;                       // q_s
     // Records in the probe's sample (the dataset size is treated as public, as delta = 1/(N ln N)
     // already uses it; method.md §11 lists it in scores.json).
     std::int64_t recordsUsed = 0;
@@ -60,5 +61,7 @@ selectionMethodName(SelectionMethod method); // "matrix", "layer", "random", "al
 // saliency/scores.json: noisy score, rank, selected flag per candidate, plus the release
 // parameters.
 [[nodiscard]] nlohmann::json scoresJson(const NoisyScores &scores, const Selection &selection);
+// The release back from a scores.json.
+[[nodiscard]] Expected<NoisyScores> noisyScoresFromJson(const nlohmann::json &json);
 
 } // namespace dpsapf::core

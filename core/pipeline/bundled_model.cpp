@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Lookup of the bundled public model.
+#include "dpsapf/core/bundled_model.h"
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace dpsapf::core {
+
+namespace fs = std::filesystem;
+
+Expected<fs::path> bundledModelDir()
+{
+    std::vector<fs::path> roots;
+    if (const char *env = std::getenv("DPSAPF_MODELS_DIR"); env != nullptr && *env != '\0') {
+        roots.emplace_back(env);
+    }
+    std::error_code error;
+    const fs::path executable = fs::read_symlink("/proc/self/exe", error);
+    if (!error) {
+        roots.push_back(executable.parent_path().parent_path() / "share" / "dpsapf-studio" /
+                        "models");
+    }
+#ifdef DPSAPF_SOURCE_MODELS_DIR
+    roots.emplace_back(DPSAPF_SOURCE_MODELS_DIR);
+#endif
+    std::string searched;
+    for (const auto &root : roots) {
+        const fs::path candidate = root / kBundledModelName;
+        if (fs::is_regular_file(candidate / "dpsapf_model.json", error)) {
+            return candidate;
+        }
+        searched += (searched.empty() ? "" : ", ") + candidate.string();
+    }
+    return makeError(ErrorCode::Io, std::string("the bundled model ") + kBundledModelName +
+                                        " was not found (looked in " + searched +
+                                        "); set DPSAPF_MODELS_DIR or model_path");
+}
+
+} // namespace dpsapf::core

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Run preparation (data, delta, sigma calibration, config.json, ledger) and stage dispatch.
+#include "dpsapf/core/run_pipeline.h"
+
+#include "dpsapf/core/logging.h"
+#include "dpsapf/core/noise_calibration.h"
+#include "dpsapf/core/privacy_ledger.h"
+#include "dpsapf/core/version.h"
+#include "pipeline/stages.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+
+namespace dpsapf::core {
+namespace {
+
+namespace fs = std::filesystem;
+
+Expected<bool> openFolder(const fs::path &dir, RunOpenMode mode)
+{
+    std::error_code error;
+    const bool exists = fs::exists(dir, error);
+    const bool empty = !exists || fs::is_empty(dir, error);
+    if (exists && !empty) {
+        if (mode == RunOpenMode::Create) {
+            return makeError(ErrorCode::InvalidArgument,
+                             dir.string() +
+                                 ": already exists; use --resume to continue it or --force to "
+                                 "replace it");
+        }
+        if (!fs::is_regular_file(RunPaths{dir}.config(), error)) {
+            return makeError(ErrorCode::InvalidArgument,
+                             dir.string() +
+                                 ": not a run folder (no config.json); refusing to replace it");
+        }
+        fs::remove_all(dir, error);
+        if (error) {
+            return makeError(ErrorCode::Io,
+                             dir.string() + ": cannot remove (" + error.message() + ")");
+        }
+    }
+    fs::create_directories(dir, error);
+    if (error) {
+        return makeError(ErrorCode::Io, dir.string() + ": cannot create (" + error.message() + ")");
+    }
+    return true;
+}
+
+Expected<ResolvedPlan> resolvePlan(const RunConfig &config, const SensitiveData &data,
+                                   const PublicModel &model)
+{
+    ResolvedPlan plan;
+    plan.trainRecords = data.size();
+    plan.validationRecords = static_cast<std::int64_t>(data.split.validation.size());
+    plan.classNames = data.classNames;
+    plan.datasetFingerprint = data.fingerprint;
+    plan.datasetDescription = data.description;
+    plan.nativeWidth = data.nativeWidth;
+    plan.nativeHeight = data.nativeHeight;
+    plan.nativeChannels = data.nativeChannels;
+    plan.modelFolder = fs::absolute(model.folder).lexically_normal().string();
+    plan.modelImageSize = model.imageSize;
+    plan.modelChannels = model.imageChannels;
+    plan.softwareVersion = kVersion;
+    if (auto valid = config.validateForDataset(plan.trainRecords); !valid) {
+        return valid.error();
+    }
+    const auto n = static_cast<double>(plan.trainRecords);
+    plan.delta =
+        config.privacy.delta > 0.0 ? config.privacy.delta : defaultDelta(plan.trainRecords);
+    plan.deltaRule = config.privacy.delta > 0.0 ? "fixed" : "1/(N ln N)";
+    plan.sampleRate = static_cast<double>(config.train.batchSize) / n;
+    plan.probeCharged = variantRunsProbe(config.variant) ||
+                        (config.variant == RunVariant::Random && config.chargeProbe);
+    plan.probeSampleRate =
+        plan.probeCharged ? std::min(1.0, static_cast<double>(config.probe.sampleSize) / n) : 0.0;
+
+    CalibrationRequest request;
+    if (plan.probeCharged) {
+        request.fixedHistory.push_back({config.probe.noiseMultiplier, plan.probeSampleRate, 1});
+    }
+    request.sampleRate = plan.sampleRate;
+    request.steps = config.train.steps;
+    request.delta = plan.delta;
+    request.targetEpsilon = config.privacy.epsilon;
+    request.accountant = parseAccountant(config.privacy.accountant).value_or(AccountantKind::Prv);
+    Expected<CalibrationResult> calibrated = calibrateNoise(request);
+    if (!calibrated) {
+        return makeError(calibrated.error().code, "privacy.epsilon: " + calibrated.error().message);
+    }
+    plan.noiseMultiplier = calibrated->noiseMultiplier;
+    plan.calibratedEpsilon = calibrated->epsilon;
+    return plan;
+}
+
+Expected<RunOutcome> dispatch(RunContext &run, RunStage stage)
+{
+    switch (stage) {
+    case RunStage::Prepare: return RunOutcome::Completed;
+    case RunStage::Probe: return runProbeStage(run);
+    case RunStage::Select: return runSelectStage(run);
+    case RunStage::Train: return runTrainStage(run);
+    case RunStage::Generate: return runGenerateStage(run);
+    case RunStage::Export: return runExportStage(run);
+    }
+    return RunOutcome::Completed;
+}
+
+Expected<RunOutcome> runGuarded(RunContext &run, RunStage stage)
+{
+    RunEvent started;
+    started.kind = RunEvent::Kind::StageStarted;
+    started.stage = stage;
+    run.emit(started);
+    Expected<RunOutcome> outcome = [&]() -> Expected<RunOutcome> {
+        try {
+            return dispatch(run, stage);
+        } catch (const c10::Error &error) {
+            return makeError(ErrorCode::NumericalFailure,
+                             stageName(stage) +
+                                 " failed in LibTorch: " + error.what_without_backtrace());
+        } catch (const std::exception &error) {
+            return makeError(ErrorCode::Io, stageName(stage) + " failed: " + error.what());
+        }
+    }();
+    if (!outcome) {
+        logger(LogChannel::App)->error("{}: {}", stageName(stage), outcome.error().message);
+        return outcome;
+    }
+    RunEvent finished;
+    finished.kind = RunEvent::Kind::StageFinished;
+    finished.stage = stage;
+    finished.message = outcome.value() == RunOutcome::Completed ? "finished" : "stopped";
+    run.emit(finished);
+    return outcome;
+}
+
+} // namespace
+
+std::string stageName(RunStage stage)
+{
+    switch (stage) {
+    case RunStage::Prepare: return "prepare";
+    case RunStage::Probe: return "probe";
+    case RunStage::Select: return "select";
+    case RunStage::Train: return "train";
+    case RunStage::Generate: return "generate";
+    case RunStage::Export: return "export";
+    }
+    return "prepare";
+}
+
+std::optional<RunStage> parseStage(const std::string &name)
+{
+    for (RunStage stage : {RunStage::Prepare, RunStage::Probe, RunStage::Select, RunStage::Train,
+                           RunStage::Generate, RunStage::Export}) {
+        if (stageName(stage) == name) {
+            return stage;
+        }
+    }
+    return std::nullopt;
+}
+
+Expected<RunConfig> prepareRun(const RunConfig &config, const fs::path &runDir, RunOpenMode mode,
+                               const RunEventCallback &events)
+{
+    const RunPaths paths{runDir};
+    std::error_code error;
+    if (mode == RunOpenMode::Resume) {
+        Expected<std::unique_ptr<RunContext>> run = RunContext::open(runDir, nullptr, events);
+        if (!run) {
+            return run.error();
+        }
+        return (*run)->config;
+    }
+    if (auto valid = config.validate(); !valid) {
+        return valid.error();
+    }
+    if (auto opened = openFolder(runDir, mode); !opened) {
+        return opened.error();
+    }
+    for (const fs::path &folder :
+         {paths.logs(), paths.data(), paths.saliency(), paths.checkpoints(), paths.samples()}) {
+        fs::create_directories(folder, error);
+        if (error) {
+            return makeError(ErrorCode::Io,
+                             folder.string() + ": cannot create (" + error.message() + ")");
+        }
+    }
+    ScopedRunLog log((paths.logs() / "run.log").string());
+    RunEvent started;
+    started.kind = RunEvent::Kind::StageStarted;
+    started.stage = RunStage::Prepare;
+    if (events) {
+        events(started);
+    }
+    try {
+        Expected<PublicModel> model = loadPublicModel(config.modelPath);
+        if (!model) {
+            return model.error();
+        }
+        Expected<SensitiveData> data =
+            loadSensitiveData(config.dataset, model->imageSize, model->imageChannels);
+        if (!data) {
+            return data.error();
+        }
+        Expected<ResolvedPlan> plan = resolvePlan(config, data.value(), model.value());
+        if (!plan) {
+            return plan.error();
+        }
+        if (auto done = writeIndexList(paths.data() / "train_indices.npy", data->split.train);
+            !done) {
+            return done.error();
+        }
+        if (auto done =
+                writeIndexList(paths.data() / "validation_indices.npy", data->split.validation);
+            !done) {
+            return done.error();
+        }
+        LedgerConfig ledgerConfig;
+        ledgerConfig.delta = plan->delta;
+        ledgerConfig.epsilonCap = config.privacy.epsilon;
+        ledgerConfig.capAccountant =
+            parseAccountant(config.privacy.accountant).value_or(AccountantKind::Prv);
+        if (auto done = PrivacyLedger(ledgerConfig).save(paths.ledger()); !done) {
+            return done.error();
+        }
+        // config.json last: its presence marks a prepared run.
+        if (auto done = writeJsonFile(paths.config(),
+                                      {{"config", config.toJson()}, {"resolved", plan->toJson()}});
+            !done) {
+            return done.error();
+        }
+        logger(LogChannel::Privacy)
+            ->info("{}: N = {}, delta = {:.3g} ({}), q = {:.5f}, sigma = {:.4f} for epsilon {} "
+                   "({})",
+                   variantName(config.variant), plan->trainRecords, plan->delta, plan->deltaRule,
+                   plan->sampleRate, plan->noiseMultiplier, config.privacy.epsilon,
+                   config.privacy.accountant);
+    } catch (const std::exception &exception) {
+        return makeError(ErrorCode::Io, std::string("prepare failed: ") + exception.what());
+    }
+    RunEvent finished;
+    finished.kind = RunEvent::Kind::StageFinished;
+    finished.stage = RunStage::Prepare;
+    finished.message = "finished";
+    if (events) {
+        events(finished);
+    }
+    return config;
+}
+
+Expected<RunOutcome> runStage(const fs::path &runDir, RunStage stage, RunControl *control,
+                              const RunEventCallback &events)
+{
+    Expected<std::unique_ptr<RunContext>> run = RunContext::open(runDir, control, events);
+    if (!run) {
+        return run.error();
+    }
+    ScopedRunLog log(((*run)->paths.logs() / "run.log").string());
+    return runGuarded(**run, stage);
+}
+
+Expected<RunOutcome> runRemainingStages(const fs::path &runDir, RunControl *control,
+                                        const RunEventCallback &events)
+{
+    Expected<std::unique_ptr<RunContext>> opened = RunContext::open(runDir, control, events);
+    if (!opened) {
+        return opened.error();
+    }
+    RunContext &run = **opened;
+    ScopedRunLog log((run.paths.logs() / "run.log").string());
+    for (RunStage stage : {RunStage::Probe, RunStage::Select, RunStage::Train, RunStage::Generate,
+                           RunStage::Export}) {
+        if (stageFinished(run, stage)) {
+            continue;
+        }
+        Expected<RunOutcome> outcome = runGuarded(run, stage);
+        if (!outcome || outcome.value() == RunOutcome::Stopped) {
+            return outcome;
+        }
+    }
+    return RunOutcome::Completed;
+}
+
+} // namespace dpsapf::core
