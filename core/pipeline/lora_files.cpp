@@ -144,4 +144,34 @@ Expected<std::vector<LoraAdapter>> readLoraFile(const std::filesystem::path &pat
     return adapters;
 }
 
+Expected<bool> applyLora(UNet &unet, const std::vector<LoraAdapter> &adapters, double strength)
+{
+    std::map<std::string, Projection> projections;
+    for (auto &[name, projection] : unet->attentionProjections()) {
+        projections.emplace(name, projection);
+    }
+    for (const auto &adapter : adapters) {
+        const auto found = projections.find(adapter.module);
+        if (found == projections.end()) {
+            return makeError(ErrorCode::InvalidArgument,
+                             "LoRA module '" + adapter.module + "' is not an attention projection");
+        }
+        Projection &projection = found->second;
+        const auto rank = adapter.a.size(0);
+        if (adapter.a.size(1) != projection->weight.size(1) ||
+            adapter.b.size(0) != projection->weight.size(0)) {
+            return makeError(ErrorCode::InvalidArgument,
+                             "LoRA module '" + adapter.module + "': A/B do not fit the weight " +
+                                 fmt::format("[{}, {}]", projection->weight.size(0),
+                                             projection->weight.size(1)));
+        }
+        projection->attachLora(rank, static_cast<double>(rank), torch::Generator());
+        torch::NoGradGuard noGrad;
+        projection->loraA().copy_(adapter.a.to(projection->weight.options()));
+        projection->loraB().copy_(adapter.b.to(projection->weight.options()));
+        projection->setLoraScale(adapter.scale * strength);
+    }
+    return true;
+}
+
 } // namespace dpsapf::core

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "dpsapf/core/expected.h"
+#include "model/unet/unet.h"
 
 #include <torch/types.h>
 
@@ -35,5 +36,11 @@ struct LoraAdapter {
 // unknown modules are an error naming the key.
 [[nodiscard]] Expected<std::vector<LoraAdapter>>
 readLoraFile(const std::filesystem::path &path, const std::vector<std::string> &knownModules);
+
+// Attaches the adapters to the UNet's attention projections (replacing existing ones); `strength`
+// multiplies every scale. Errors name a module that is not an attention projection or a shape
+// that does not fit.
+[[nodiscard]] Expected<bool> applyLora(UNet &unet, const std::vector<LoraAdapter> &adapters,
+                                       double strength = 1.0);
 
 } // namespace dpsapf::core
