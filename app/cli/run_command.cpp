@@ -106,7 +106,8 @@ core::Expected<core::RunConfig> resolveConfig(const RunArguments &arguments)
     if (!arguments.configFile.empty()) {
         core::Expected<std::string> text = core::readWholeFile(arguments.configFile);
         if (!text) {
-            return text.error();
+            return core::makeError(core::ErrorCode::InvalidArgument,
+                                   "--config: " + text.error().message);
         }
         const nlohmann::json json = nlohmann::json::parse(text.value(), nullptr, false);
         if (json.is_discarded()) {

@@ -7,7 +7,9 @@
 
 #include "dpsapf/core/logging.h"
 
+#include <QFileInfo>
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -29,7 +31,7 @@ struct ProcessResult {
 };
 
 ProcessResult runProgram(const QString &program, const QStringList &arguments,
-                         const QString &home = {})
+                         const QString &home = {}, int timeoutMs = 60000)
 {
     QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
@@ -40,7 +42,7 @@ ProcessResult runProgram(const QString &program, const QStringList &arguments,
     }
     process.setProcessEnvironment(environment);
     process.start(program, arguments);
-    if (!process.waitForFinished(60000)) {
+    if (!process.waitForFinished(timeoutMs)) {
         process.kill();
         return {};
     }
@@ -71,6 +73,9 @@ private Q_SLOTS:
     void cliPrivacyInvalidValues_data();
     void cliPrivacyInvalidValues();
     void cliPrivacyUnreachableTargetFails();
+    void cliRunSmokePreset();
+    void cliRunRejectsBadConfig_data();
+    void cliRunRejectsBadConfig();
     void guiVersionAndUsageError();
     void guiScreenshotWritesPng();
     void translationsAreEmbedded_data();
@@ -292,6 +297,117 @@ void TestApp::cliPrivacyUnreachableTargetFails()
     QCOMPARE(result.exitCode, 1);
     QVERIFY2(result.err.contains(QStringLiteral("budget too low for the probe")),
              qPrintable(result.err));
+}
+
+void TestApp::cliRunSmokePreset()
+{
+    if (!QFileInfo::exists(QStringLiteral("/usr/share/datasets/fashion-mnist"))) {
+        QSKIP("dataset-fashion-mnist is not installed (packaging/bootstrap.sh installs it)");
+    }
+    QTemporaryDir home;
+    const QString run = home.path() + QStringLiteral("/runs/smoke");
+    const ProcessResult result =
+        runProgram(kCli,
+                   {QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("smoke"),
+                    QStringLiteral("--out"), run, QStringLiteral("--json")},
+                   home.path(), 600000);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    // One JSON object per line: stage events, the outcome, then the comparison.
+    QStringList stagesFinished;
+    QString outcome;
+    bool comparison = false;
+    for (const QString &line : result.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        QJsonParseError error{};
+        const QJsonObject event = QJsonDocument::fromJson(line.toUtf8(), &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(line));
+        const QString kind = event.value(QStringLiteral("event")).toString();
+        if (kind == QStringLiteral("stage_finished")) {
+            stagesFinished << event.value(QStringLiteral("stage")).toString();
+        } else if (kind == QStringLiteral("outcome")) {
+            outcome = event.value(QStringLiteral("outcome")).toString();
+        } else if (kind == QStringLiteral("comparison")) {
+            comparison = true;
+            const QJsonObject first =
+                event.value(QStringLiteral("runs")).toArray().at(0).toObject();
+            QCOMPARE(first.value(QStringLiteral("variant")).toString(), QStringLiteral("dp-sapf"));
+            QVERIFY(first.value(QStringLiteral("epsilon_prv")).toDouble() <= 10.0);
+        }
+    }
+    QCOMPARE(stagesFinished, (QStringList{QStringLiteral("prepare"), QStringLiteral("probe"),
+                                          QStringLiteral("select"), QStringLiteral("train"),
+                                          QStringLiteral("generate"), QStringLiteral("export")}));
+    QCOMPARE(outcome, QStringLiteral("completed"));
+    QVERIFY(comparison);
+    for (const char *file :
+         {"config.json", "ledger.json", "metrics.jsonl", "saliency/scores.json",
+          "saliency/tuning_layers.json", "checkpoints/latest/state.json", "samples/step_000004.png",
+          "export/syn_images.npy", "export/syn_labels.npy", "export/gen.npz", "export/sample.png",
+          "export/pytorch_lora_weights.safetensors", "export/lora_kohya.safetensors",
+          "export/privacy_report.json", "export/privacy_report.md",
+          "export/images/Ankle boot/00001.png", "export/images/T-shirt_top/00000.png"}) {
+        QVERIFY2(QFileInfo::exists(run + QLatin1Char('/') + QLatin1String(file)), file);
+    }
+    // Never overwritten without --resume or --force.
+    const ProcessResult again = runProgram(kCli,
+                                           {QStringLiteral("run"), QStringLiteral("--preset"),
+                                            QStringLiteral("smoke"), QStringLiteral("--out"), run},
+                                           home.path());
+    QCOMPARE(again.exitCode, 2);
+    QVERIFY2(again.err.contains(QStringLiteral("--resume")), qPrintable(again.err));
+    // A finished run resumes to "nothing left" and compares as text.
+    const ProcessResult resumed = runProgram(
+        kCli, {QStringLiteral("run"), QStringLiteral("--resume"), QStringLiteral("--out"), run},
+        home.path());
+    QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+    QVERIFY2(resumed.out.contains(QStringLiteral("trainable parameters")), qPrintable(resumed.out));
+    const ProcessResult compare =
+        runProgram(kCli, {QStringLiteral("compare"), run, run}, home.path());
+    QCOMPARE(compare.exitCode, 0);
+    QVERIFY(compare.out.contains(QStringLiteral("epsilon spent (PRV)")));
+    const ProcessResult missing = runProgram(
+        kCli, {QStringLiteral("train"), home.path() + QStringLiteral("/nowhere")}, home.path());
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY(missing.err.contains(QStringLiteral("nowhere")));
+}
+
+void TestApp::cliRunRejectsBadConfig_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::addRow("unknown key") << QStringList{QStringLiteral("--set"),
+                                                QStringLiteral("train.stepz=3")}
+                                 << QStringLiteral("train.stepz: unknown key");
+    QTest::addRow("epsilon 0") << QStringList{QStringLiteral("--set"),
+                                              QStringLiteral("privacy.epsilon=0")}
+                               << QStringLiteral("privacy.epsilon");
+    QTest::addRow("ratio") << QStringList{QStringLiteral("--set"),
+                                          QStringLiteral("selection.ratio=2")}
+                           << QStringLiteral("selection.ratio");
+    QTest::addRow("rank") << QStringList{QStringLiteral("--set"), QStringLiteral("lora.rank=0")}
+                          << QStringLiteral("lora.rank");
+    QTest::addRow("steps type") << QStringList{QStringLiteral("--set"),
+                                               QStringLiteral("train.steps=few")}
+                                << QStringLiteral("train.steps: expected an integer");
+    QTest::addRow("missing file") << QStringList{QStringLiteral("--config"),
+                                                 QStringLiteral("/nonexistent.json")}
+                                  << QStringLiteral("/nonexistent.json");
+}
+
+void TestApp::cliRunRejectsBadConfig()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    QTemporaryDir home;
+    const QString run = home.path() + QStringLiteral("/run");
+    const ProcessResult result =
+        runProgram(kCli,
+                   QStringList{QStringLiteral("run"), QStringLiteral("--preset"),
+                               QStringLiteral("smoke"), QStringLiteral("--out"), run} +
+                       arguments,
+                   home.path());
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains(message), qPrintable(result.err));
+    QVERIFY(!QFileInfo::exists(run)); // nothing was created
 }
 
 void TestApp::guiVersionAndUsageError()
