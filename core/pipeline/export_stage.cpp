@@ -261,7 +261,11 @@ bool stageFinished(const RunContext &run, RunStage stage)
     switch (stage) {
     case RunStage::Prepare: return fs::exists(run.paths.config(), error);
     case RunStage::Probe:
-        return !variantRunsProbe(run.config.variant) || fs::exists(run.paths.scores(), error);
+        if (variantRunsProbe(run.config.variant)) {
+            return fs::exists(run.paths.scores(), error);
+        }
+        return !run.plan.probeCharged ||
+               fs::exists(run.paths.saliency() / "probe_charged.json", error);
     case RunStage::Select: return fs::exists(run.paths.selection(), error);
     case RunStage::Train: return trainingFinished(run.paths);
     case RunStage::Generate: return fs::exists(run.paths.generated() / "info.json", error);

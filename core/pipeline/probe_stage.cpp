@@ -11,10 +11,42 @@
 #include <torch/torch.h>
 
 namespace dpsapf::core {
+namespace {
+
+// The random variant with charge_probe: the ledger is charged for a probe that never runs (as the
+// reference does), so sigma and epsilon equal those of a dp-sapf run.
+Expected<RunOutcome> chargeProbeWithoutRunning(RunContext &run)
+{
+    Expected<PrivacyLedger> ledger = PrivacyLedger::load(run.paths.ledger());
+    if (!ledger) {
+        return ledger.error();
+    }
+    const LedgerEntry entry{"probe",
+                            {run.config.probe.noiseMultiplier, run.plan.probeSampleRate, 1},
+                            "charged without running (charge_probe), as the reference does"};
+    if (auto recorded = ledger.value().record(entry); !recorded) {
+        return recorded.error();
+    }
+    if (auto saved = ledger->save(run.paths.ledger()); !saved) {
+        return saved.error();
+    }
+    if (auto done = writeJsonFile(run.paths.saliency() / "probe_charged.json",
+                                  {{"charged", true}, {"ran", false}});
+        !done) {
+        return done.error();
+    }
+    run.message(RunStage::Probe, "probe charged to the ledger without running (charge_probe)");
+    return RunOutcome::Completed;
+}
+
+} // namespace
 
 Expected<RunOutcome> runProbeStage(RunContext &run)
 {
     if (!variantRunsProbe(run.config.variant)) {
+        if (run.plan.probeCharged && !stageFinished(run, RunStage::Probe)) {
+            return chargeProbeWithoutRunning(run);
+        }
         run.message(RunStage::Probe, "no probe for " + variantName(run.config.variant));
         return RunOutcome::Completed;
     }

@@ -121,6 +121,7 @@ private Q_SLOTS:
     void exportedLoraAndReport();
     void resumeAfterStopIsIdentical();
     void dpLoraRunsWithoutProbe();
+    void otherVariants();
     void existingRunsAreNeverOverwritten();
     void failedCheckpointKeepsThePreviousOne();
 
@@ -372,6 +373,40 @@ void TestPipeline::dpLoraRunsWithoutProbe()
         readJson(RunPaths{probeDir}.config()).at("resolved").at("noise_multiplier");
     QVERIFY2(sigmaLora < sigmaSapf,
              (std::to_string(sigmaLora) + " vs " + std::to_string(sigmaSapf)).c_str());
+}
+
+void TestPipeline::otherVariants()
+{
+    RunConfig config = tinyConfig(m_dataset);
+    config.train.steps = 1;
+    config.train.gridSamplesPerClass = 0;
+    config.generate.imagesPerClass = 1;
+    config.exports = ExportSettings{false, false, false, false, true, true};
+    const fs::path root = m_temp.path().toStdString();
+    // Layer-level: floor(0.3 * 32) = 9 processors, all four projections each.
+    config.variant = RunVariant::LayerLevel;
+    QVERIFY(runAll(config, root / "layer", nullptr));
+    QCOMPARE(readJson(RunPaths{root / "layer"}.scores()).at("keys").size(), std::size_t{32});
+    QCOMPARE(readJson(RunPaths{root / "layer"}.selection()).at("k").get<std::int64_t>(),
+             std::int64_t{36});
+    QVERIFY(readJson(RunPaths{root / "layer"}.tuningLayers()).size() == 9);
+    // Direct fine-tuning of the selected weights: tuned weights instead of LoRA.
+    config.variant = RunVariant::NoLora;
+    QVERIFY(runAll(config, root / "no-lora", nullptr));
+    const TensorMap tuned =
+        readTensors(RunPaths{root / "no-lora"}.exportDir() / "tuned_weights.safetensors");
+    QVERIFY(tuned.size() >= 38);
+    QVERIFY(
+        !fs::exists(RunPaths{root / "no-lora"}.exportDir() / "pytorch_lora_weights.safetensors"));
+    // Random with charge_probe: the probe is charged, not run; sigma as for dp-sapf.
+    config.variant = RunVariant::Random;
+    config.chargeProbe = true;
+    QVERIFY(runAll(config, root / "random", nullptr));
+    const Expected<PrivacyLedger> ledger = PrivacyLedger::load(RunPaths{root / "random"}.ledger());
+    QCOMPARE(ledger->entries().front().kind, std::string("probe"));
+    QVERIFY(!fs::exists(RunPaths{root / "random"}.scores()));
+    QCOMPARE(readJson(RunPaths{root / "random"}.selection()).at("k").get<std::int64_t>(),
+             std::int64_t{38});
 }
 
 void TestPipeline::existingRunsAreNeverOverwritten()
