@@ -18,14 +18,11 @@ constexpr const char *kFormat = "dpsapf-dp-checkpoint-v1";
 Expected<bool> writeDpCheckpoint(const fs::path &dir, const DpCheckpoint &checkpoint,
                                  const CheckpointCommitHook &beforeCommit)
 {
-    const fs::path temporary = dir.string() + ".tmp";
-    std::error_code error;
-    fs::remove_all(temporary, error);
-    fs::create_directories(temporary, error);
-    if (error) {
-        return makeError(ErrorCode::Io,
-                         temporary.string() + ": cannot create (" + error.message() + ")");
+    const Expected<fs::path> created = freshTemporaryFolder(dir);
+    if (!created) {
+        return created.error();
     }
+    const fs::path temporary = created.value();
     const auto fail = [&](const Error &failure) -> Expected<bool> {
         std::error_code ignored;
         fs::remove_all(temporary, ignored);

@@ -107,14 +107,12 @@ Expected<RunOutcome> runExportStage(RunContext &run)
     }
     const ExportSettings &settings = run.config.exports;
     const fs::path target = paths.exportDir();
-    const fs::path temporary = target.string() + ".tmp";
-    std::error_code error;
-    fs::remove_all(temporary, error);
-    fs::create_directories(temporary, error);
-    if (error) {
-        return makeError(ErrorCode::Io,
-                         temporary.string() + ": cannot create (" + error.message() + ")");
+    const Expected<fs::path> created = freshTemporaryFolder(target);
+    if (!created) {
+        return created.error();
     }
+    const fs::path temporary = created.value();
+    std::error_code error;
     const auto &classNames = run.plan.classNames;
     const auto classes = static_cast<std::int64_t>(classNames.size());
     const auto *label = labels->data_ptr<std::int64_t>();
@@ -189,18 +187,12 @@ Expected<RunOutcome> runExportStage(RunContext &run)
         progress("gen.npz");
     }
     if (settings.lora) {
-        Expected<PublicModel> model = run.loadModel();
-        if (!model) {
-            return model.error();
-        }
-        Expected<std::unique_ptr<FineTuneModel>> trained = loadTrainedModel(run, model.value());
+        Expected<TrainedModel> trained = loadTrainedModel(run);
         if (!trained) {
             return trained.error();
         }
-        std::vector<LoraAdapter> adapters;
-        for (const auto &adapter : (*trained)->adapters()) {
-            adapters.push_back({adapter.module, adapter.a, adapter.b, adapter.scale});
-        }
+        FineTuneModel &fineTune = *trained.value().fineTune;
+        const std::vector<LoraAdapter> adapters = fineTune.adapters();
         if (!adapters.empty()) {
             if (auto done = writePeftLora(temporary / "pytorch_lora_weights.safetensors", adapters);
                 !done) {
@@ -216,7 +208,7 @@ Expected<RunOutcome> runExportStage(RunContext &run)
             }
         } else {
             TensorMap tuned;
-            for (const auto &[name, tensor] : (*trained)->state()) {
+            for (const auto &[name, tensor] : fineTune.state()) {
                 if (name.rfind("unet.", 0) == 0) {
                     tuned.emplace(name, tensor);
                 }
@@ -227,7 +219,7 @@ Expected<RunOutcome> runExportStage(RunContext &run)
                 return done.error();
             }
         }
-        ClassConditioner conditioner = (*trained)->conditioner()->toClassConditioner();
+        ClassConditioner conditioner = fineTune.conditioner()->toClassConditioner();
         if (auto done = saveClassConditioner(temporary, conditioner, classNames); !done) {
             return done.error();
         }

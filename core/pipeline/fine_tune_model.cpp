@@ -161,9 +161,9 @@ Expected<bool> FineTuneModel::restore(const TensorMap &saved, const std::string 
     return true;
 }
 
-std::vector<FineTuneModel::Adapter> FineTuneModel::adapters() const
+std::vector<LoraAdapter> FineTuneModel::adapters() const
 {
-    std::vector<Adapter> out;
+    std::vector<LoraAdapter> out;
     for (const auto &[name, projection] : m_adapted) {
         if (projection->hasLora()) {
             out.push_back({name, projection->loraA().detach().to(torch::kCPU),

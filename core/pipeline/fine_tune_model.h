@@ -9,6 +9,7 @@
 #include "dpsapf/core/run_config.h"
 #include "io/torch_tensors.h"
 #include "model/conditioning/class_conditioner.h"
+#include "pipeline/lora_files.h"
 #include "pipeline/public_model.h"
 
 #include <torch/nn/module.h>
@@ -78,14 +79,8 @@ public:
     [[nodiscard]] TensorMap state() const;
     [[nodiscard]] Expected<bool> restore(const TensorMap &saved, const std::string &source);
 
-    // LoRA factors per adapted module (A [r, in], B [out, r], scale alpha/r); empty for direct
-    // fine-tuning.
-    struct Adapter {
-        std::string module;
-        torch::Tensor a, b;
-        double scale = 1.0;
-    };
-    [[nodiscard]] std::vector<Adapter> adapters() const;
+    // LoRA factors per adapted module (CPU copies); empty for direct fine-tuning.
+    [[nodiscard]] std::vector<LoraAdapter> adapters() const;
 
 private:
     UNet m_unet;

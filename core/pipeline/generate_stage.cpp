@@ -34,14 +34,11 @@ Image toNativeImage(const Image &generated, const ResolvedPlan &plan)
 
 Expected<RunOutcome> runGenerateStage(RunContext &run)
 {
-    Expected<PublicModel> model = run.loadModel();
-    if (!model) {
-        return model.error();
+    Expected<TrainedModel> loaded = loadTrainedModel(run);
+    if (!loaded) {
+        return loaded.error();
     }
-    Expected<std::unique_ptr<FineTuneModel>> trained = loadTrainedModel(run, model.value());
-    if (!trained) {
-        return trained.error();
-    }
+    TrainedModel &trained = loaded.value();
     const GenerateSettings &settings = run.config.generate;
     const auto classes = static_cast<std::int64_t>(run.plan.classNames.size());
     const std::int64_t total = classes * settings.imagesPerClass;
@@ -67,8 +64,9 @@ Expected<RunOutcome> runGenerateStage(RunContext &run)
         const std::int64_t end = std::min(total, first + chunk);
         const std::vector<std::int64_t> chunkLabels(labels.begin() + first, labels.begin() + end);
         const std::vector<std::uint64_t> chunkSeeds(seeds.begin() + first, seeds.begin() + end);
-        const torch::Tensor images = synthesize((*trained)->unet(), *(*trained)->conditioner(),
-                                                model.value(), chunkLabels, chunkSeeds, settings);
+        const torch::Tensor images =
+            synthesize(trained.fineTune->unet(), *trained.fineTune->conditioner(), trained.model,
+                       chunkLabels, chunkSeeds, settings);
         for (const Image &image : imagesFromTensor(images)) {
             native.push_back(toNativeImage(image, run.plan));
         }

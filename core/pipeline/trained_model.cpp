@@ -31,11 +31,17 @@ Expected<std::unique_ptr<FineTuneModel>> buildFineTuneModel(const RunContext &ru
     return std::make_unique<FineTuneModel>(model, setup);
 }
 
-Expected<std::unique_ptr<FineTuneModel>> loadTrainedModel(const RunContext &run, PublicModel &model)
+Expected<TrainedModel> loadTrainedModel(const RunContext &run)
 {
-    Expected<std::unique_ptr<FineTuneModel>> built = buildFineTuneModel(run, model);
+    TrainedModel trained;
+    Expected<PublicModel> model = run.loadModel();
+    if (!model) {
+        return model.error();
+    }
+    trained.model = std::move(model).value();
+    Expected<std::unique_ptr<FineTuneModel>> built = buildFineTuneModel(run, trained.model);
     if (!built) {
-        return built;
+        return built.error();
     }
     Expected<DpCheckpoint> checkpoint = readDpCheckpoint(run.paths.latestCheckpoint());
     if (!checkpoint) {
@@ -47,7 +53,8 @@ Expected<std::unique_ptr<FineTuneModel>> loadTrainedModel(const RunContext &run,
         !done) {
         return done.error();
     }
-    return built;
+    trained.fineTune = std::move(built).value();
+    return trained;
 }
 
 } // namespace dpsapf::core

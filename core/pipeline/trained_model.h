@@ -13,8 +13,12 @@ namespace dpsapf::core {
 // Adapters on the selected matrices at their initial values.
 [[nodiscard]] Expected<std::unique_ptr<FineTuneModel>> buildFineTuneModel(const RunContext &run,
                                                                           PublicModel &model);
-// As trained: the tensors of checkpoints/latest (an error when there is none).
-[[nodiscard]] Expected<std::unique_ptr<FineTuneModel>> loadTrainedModel(const RunContext &run,
-                                                                        PublicModel &model);
+// As trained: the public model with the tensors of checkpoints/latest (an error when there is
+// none). The fine-tuning model shares the public model's UNet.
+struct TrainedModel {
+    PublicModel model;
+    std::unique_ptr<FineTuneModel> fineTune;
+};
+[[nodiscard]] Expected<TrainedModel> loadTrainedModel(const RunContext &run);
 
 } // namespace dpsapf::core

@@ -74,15 +74,13 @@ Expected<ReleaseSummary> writeModelRelease(const ReleaseInputs &inputs)
 {
     const PretrainConfig &config = *inputs.config;
     const fs::path target = config.outputDir / "model";
-    const fs::path temporary = target.string() + ".tmp";
     const fs::path lossFile = config.outputDir / "loss.jsonl";
-    std::error_code error;
-    fs::remove_all(temporary, error);
-    fs::create_directories(temporary, error);
-    if (error) {
-        return makeError(ErrorCode::Io,
-                         temporary.string() + ": cannot create (" + error.message() + ")");
+    const Expected<fs::path> created = freshTemporaryFolder(target);
+    if (!created) {
+        return created.error();
     }
+    const fs::path temporary = created.value();
+    std::error_code error;
     if (auto done = writeModelFiles(temporary, inputs.model); !done) {
         return done.error();
     }

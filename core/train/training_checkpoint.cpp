@@ -135,12 +135,27 @@ TensorMap optimizerStateTensors(const torch::optim::AdamW &optimizer,
     return tensors;
 }
 
+Expected<fs::path> freshTemporaryFolder(const fs::path &target)
+{
+    const fs::path temporary = target.string() + ".tmp";
+    std::error_code error;
+    fs::remove_all(temporary, error); // a stale folder of an interrupted write
+    fs::create_directories(temporary, error);
+    if (error) {
+        return ioError(temporary, "cannot create", error);
+    }
+    return temporary;
+}
+
 Expected<bool> writeTrainingCheckpoint(const fs::path &dir, const CheckpointContents &contents,
                                        const BeforeCommitHook &beforeCommit)
 {
-    const fs::path temporary = dir.string() + ".tmp";
+    const Expected<fs::path> created = freshTemporaryFolder(dir);
+    if (!created) {
+        return created.error();
+    }
+    const fs::path temporary = created.value();
     std::error_code error;
-    fs::remove_all(temporary, error); // a stale folder of an interrupted write
     fs::create_directories(temporary / kTrainingFolder, error);
     if (error) {
         return ioError(temporary, "cannot create", error);

@@ -81,6 +81,10 @@ using BeforeCommitHook = std::function<Expected<bool>(const std::filesystem::pat
                                                      const CheckpointContents &contents,
                                                      const BeforeCommitHook &beforeCommit = {});
 
+// "<target>.tmp", emptied (a stale one of an interrupted write is removed) and created: the place
+// to fill before commitFolder.
+[[nodiscard]] Expected<std::filesystem::path>
+freshTemporaryFolder(const std::filesystem::path &target);
 // Replaces `target` by the filled folder `temporary` (see the file comment); removes the old one.
 [[nodiscard]] Expected<bool> commitFolder(const std::filesystem::path &temporary,
                                           const std::filesystem::path &target);
