@@ -42,6 +42,8 @@ struct BenchArguments {
     std::int64_t repeats = 3;
     std::int64_t steps = 10000;
     std::int64_t samplingSteps = 25;
+    std::int64_t dimension = 2048;
+    std::int64_t samples = 10000;
     bool json = false;
 };
 
@@ -126,6 +128,30 @@ void addBenchCommands(CLI::App &cli, CommandTable &commands)
                     {"sampling_images_per_s", result->samplingImagesPerSecond}};
         }
         return report(result, "unet", json, arguments->json);
+    });
+
+    auto *frechet = bench->add_subcommand(
+        "frechet", "Feature statistics and the Fréchet distance of two random feature sets");
+    frechet->add_option("--dim", arguments->dimension, "Feature dimension")
+        ->check(CLI::Range(1, 16384));
+    frechet->add_option("--samples", arguments->samples, "Features per set")
+        ->check(CLI::Range(2, 1000000));
+    frechet->add_option("--repeats", arguments->repeats, "Timed repetitions")
+        ->check(CLI::Range(1, 1000));
+    frechet->add_flag("--json", arguments->json, "One JSON object");
+    commands.add(frechet, [arguments] {
+        const auto result =
+            core::benchmarkFrechet(arguments->dimension, arguments->samples, arguments->repeats);
+        nlohmann::json json;
+        if (result) {
+            json = {{"benchmark", "frechet"},
+                    {"dimension", result->dimension},
+                    {"samples", result->samples},
+                    {"statistics_s", result->statisticsSeconds},
+                    {"distance_s", result->distanceSeconds},
+                    {"distance", result->distance}};
+        }
+        return report(result, "frechet", json, arguments->json);
     });
 }
 

@@ -64,4 +64,16 @@ struct UNetBenchmarkResult {
 [[nodiscard]] Expected<UNetBenchmarkResult>
 benchmarkUNet(std::int64_t batchSize, std::int64_t samplingSteps, std::int64_t repeats);
 
+struct FrechetBenchmarkResult {
+    std::int64_t dimension = 0;
+    std::int64_t samples = 0;
+    double statisticsSeconds = 0.0; // mean and covariance of both feature sets
+    double distanceSeconds = 0.0;   // the Fréchet distance from the statistics (mean of repeats)
+    double distance = 0.0;
+};
+
+// Two random feature sets of `samples` x `dimension` (float64).
+[[nodiscard]] Expected<FrechetBenchmarkResult>
+benchmarkFrechet(std::int64_t dimension, std::int64_t samples, std::int64_t repeats);
+
 } // namespace dpsapf::core
