@@ -5,6 +5,7 @@
 #include "dpsapf/core/logging.h"
 #include "dpsapf/core/noise_calibration.h"
 #include "dpsapf/core/privacy_ledger.h"
+#include "dpsapf/core/runtime_info.h"
 #include "dpsapf/core/version.h"
 #include "pipeline/stages.h"
 
@@ -65,6 +66,15 @@ Expected<ResolvedPlan> resolvePlan(const RunConfig &config, const SensitiveData 
     plan.softwareVersion = kVersion;
     if (auto valid = config.validateForDataset(plan.trainRecords); !valid) {
         return valid.error();
+    }
+    // The pipeline computes on the CPU in this version; CUDA comes with the Stable Diffusion work.
+    if (config.device == "cuda") {
+        return makeError(ErrorCode::InvalidArgument,
+                         "device: the pipeline runs on the CPU in this version; use cpu or auto");
+    }
+    if (config.device == "auto" && queryRuntimeInfo().cudaDeviceCount > 0) {
+        logger(LogChannel::App)->warn("device auto: a CUDA device is present, but the pipeline "
+                                      "runs on the CPU in this version");
     }
     const auto n = static_cast<double>(plan.trainRecords);
     plan.delta =
