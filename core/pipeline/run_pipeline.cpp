@@ -73,8 +73,9 @@ Expected<ResolvedPlan> resolvePlan(const RunConfig &config, const SensitiveData 
                          "device: the pipeline runs on the CPU in this version; use cpu or auto");
     }
     if (config.device == "auto" && queryRuntimeInfo().cudaDeviceCount > 0) {
-        logger(LogChannel::App)->warn("device auto: a CUDA device is present, but the pipeline "
-                                      "runs on the CPU in this version");
+        logger(LogChannel::App)
+            ->warn("device auto: a CUDA device is present, but the pipeline "
+                   "runs on the CPU in this version");
     }
     const auto n = static_cast<double>(plan.trainRecords);
     plan.delta =
