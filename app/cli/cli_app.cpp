@@ -5,6 +5,7 @@
 #include "bench_command.h"
 #include "cli_command.h"
 #include "common/log_sinks.h"
+#include "dpsapf/core/bundled_model.h"
 #include "dpsapf/core/logging.h"
 #include "dpsapf/core/runtime_info.h"
 #include "dpsapf/core/version.h"
@@ -32,15 +33,19 @@ int printInfo(bool asJson)
 {
     const core::RuntimeInfo info = core::queryRuntimeInfo();
     const auto logs = userDataDirectory() / "logs";
+    const core::Expected<std::filesystem::path> model = core::bundledModelDir();
+    const std::string modelText = model ? model->string() : model.error().message;
     if (asJson) {
-        const nlohmann::json out{{"version", core::kVersion},
-                                 {"libtorch_version", info.libTorchVersion},
-                                 {"intra_op_threads", info.intraOpThreads},
-                                 {"cuda_build", info.cudaBuild},
-                                 {"cuda_device_count", info.cudaDeviceCount},
-                                 {"mkldnn", info.mkldnnAvailable},
-                                 {"default_device", info.defaultDevice()},
-                                 {"log_directory", logs.string()}};
+        const nlohmann::json out{
+            {"version", core::kVersion},
+            {"libtorch_version", info.libTorchVersion},
+            {"intra_op_threads", info.intraOpThreads},
+            {"cuda_build", info.cudaBuild},
+            {"cuda_device_count", info.cudaDeviceCount},
+            {"mkldnn", info.mkldnnAvailable},
+            {"default_device", info.defaultDevice()},
+            {"log_directory", logs.string()},
+            {"bundled_model", model ? nlohmann::json(modelText) : nlohmann::json(nullptr)}};
         std::cout << out.dump() << '\n';
         return kExitOk;
     }
@@ -50,7 +55,8 @@ int printInfo(bool asJson)
               << "  torch threads   " << info.intraOpThreads << '\n'
               << "  oneDNN          " << (info.mkldnnAvailable ? "yes" : "no") << '\n'
               << "  default device  " << info.defaultDevice() << '\n'
-              << "  log directory   " << logs.string() << '\n';
+              << "  log directory   " << logs.string() << '\n'
+              << "  bundled model   " << modelText << '\n';
     return kExitOk;
 }
 
