@@ -82,8 +82,9 @@ FineTuneModel::FineTuneModel(PublicModel &model, const FineTuneSetup &setup)
 
     const std::set<std::string> selected(setup.selectedKeys.begin(), setup.selectedKeys.end());
     auto generator = at::make_generator<at::CPUGeneratorImpl>(setup.loraSeed);
-    const bool direct = setup.variant == RunVariant::NoLora;
-    for (auto &[name, projection] : m_unet->attentionProjections()) {
+    const bool direct =
+        setup.variant == RunVariant::NoLora || setup.variant == RunVariant::AllParameters;
+    for (auto &[name, projection] : m_unet->linearProjections()) {
         if (selected.count(name) == 0) {
             continue;
         }
@@ -130,7 +131,7 @@ std::int64_t FineTuneModel::trainableParameters(bool includeTokens) const
 
 void FineTuneModel::setPerSampleRecorder(PerSampleGradients *recorder)
 {
-    for (auto &[name, projection] : m_unet->attentionProjections()) {
+    for (auto &[name, projection] : m_unet->linearProjections()) {
         projection->setPerSampleRecorder(recorder);
     }
     m_conditioner->setPerSampleRecorder(recorder);

@@ -96,6 +96,7 @@ Expected<RunOutcome> runProbeStage(RunContext &run)
     config.randomness = run.config.privacy.noise == "secure" ? NoiseRandomness::Secure
                                                              : NoiseRandomness::Reproducible;
     config.perProcessor = run.config.variant == RunVariant::LayerLevel;
+    config.allLinearLayers = run.config.variant == RunVariant::AllParameters;
 
     // Charge first: a release the ledger refuses is never computed.
     Expected<PrivacyLedger> ledger = PrivacyLedger::load(run.paths.ledger());
@@ -111,10 +112,11 @@ Expected<RunOutcome> runProbeStage(RunContext &run)
         return recorded.error();
     }
     run.message(RunStage::Probe,
-                fmt::format("probing {} candidate {} with sigma_s = {}, C = {}, q_s = {:.4f}",
-                            config.perProcessor ? 32 : 128,
-                            config.perProcessor ? "processors" : "matrices", config.noiseMultiplier,
-                            config.clipNorm, config.sampleRate));
+                fmt::format("probing the candidate {} with sigma_s = {}, C = {}, q_s = {:.4f}",
+                            config.perProcessor      ? "attention processors"
+                            : config.allLinearLayers ? "linear layers"
+                                                     : "attention matrices",
+                            config.noiseMultiplier, config.clipNorm, config.sampleRate));
     Expected<NoisyScores> scores =
         runSaliencyProbe(fineTune.unet(), records.size(), perRecordLoss, config, run.stopFlag());
     if (!scores) {

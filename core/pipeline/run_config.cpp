@@ -208,27 +208,29 @@ std::string variantName(RunVariant variant)
     case RunVariant::Random: return "random";
     case RunVariant::LayerLevel: return "layer-level";
     case RunVariant::NoLora: return "no-lora";
+    case RunVariant::AllParameters: return "all-parameters";
     }
     return "dp-sapf";
 }
 
 Expected<RunVariant> parseVariant(const std::string &name)
 {
-    for (RunVariant variant : {RunVariant::DpSapf, RunVariant::DpLora, RunVariant::Random,
-                               RunVariant::LayerLevel, RunVariant::NoLora}) {
+    for (RunVariant variant :
+         {RunVariant::DpSapf, RunVariant::DpLora, RunVariant::Random, RunVariant::LayerLevel,
+          RunVariant::NoLora, RunVariant::AllParameters}) {
         if (variantName(variant) == name) {
             return variant;
         }
     }
     return fieldError("variant", "\"" + name +
                                      "\" is not one of dp-sapf, dp-lora, random, layer-level, "
-                                     "no-lora");
+                                     "no-lora, all-parameters");
 }
 
 bool variantRunsProbe(RunVariant variant)
 {
     return variant == RunVariant::DpSapf || variant == RunVariant::LayerLevel ||
-           variant == RunVariant::NoLora;
+           variant == RunVariant::NoLora || variant == RunVariant::AllParameters;
 }
 
 std::int64_t LoraSettings::rankFor(char letter) const

@@ -27,7 +27,7 @@ std::int64_t adapterParameters(const std::vector<std::pair<std::string, Projecti
         if (keys.count(name) == 0) {
             continue;
         }
-        if (config.variant == RunVariant::NoLora) {
+        if (config.variant == RunVariant::NoLora || config.variant == RunVariant::AllParameters) {
             count += projection->weight.numel() +
                      (projection->bias.defined() ? projection->bias.numel() : 0);
         } else {
@@ -46,7 +46,9 @@ Expected<RunOutcome> runSelectStage(RunContext &run)
     if (!model) {
         return model.error();
     }
-    const auto projections = model->unet->attentionProjections();
+    const bool allLinear = run.config.variant == RunVariant::AllParameters;
+    const auto projections =
+        allLinear ? model->unet->linearProjections() : model->unet->attentionProjections();
     std::vector<std::string> allKeys;
     for (const auto &[name, projection] : projections) {
         allKeys.push_back(name);
@@ -61,6 +63,7 @@ Expected<RunOutcome> runSelectStage(RunContext &run)
         break;
     case RunVariant::DpSapf:
     case RunVariant::NoLora:
+    case RunVariant::AllParameters:
     case RunVariant::LayerLevel: {
         Expected<nlohmann::json> json = readJsonFile(run.paths.scores());
         if (!json) {
@@ -86,12 +89,20 @@ Expected<RunOutcome> runSelectStage(RunContext &run)
             return done.error();
         }
     }
-    if (auto done = writeJsonFile(run.paths.tuningLayers(), tuningLayersJson(*selection)); !done) {
+    // DP-SAPF's format names attention processors; all-parameters lists its module paths.
+    if (auto done = writeJsonFile(run.paths.tuningLayers(),
+                                  allLinear ? nlohmann::json(selection->selectedKeys)
+                                            : tuningLayersJson(*selection));
+        !done) {
         return done.error();
     }
     const std::set<std::string> selected(selection->selectedKeys.begin(),
                                          selection->selectedKeys.end());
-    const std::set<std::string> every(allKeys.begin(), allKeys.end());
+    const auto attention = model->unet->attentionProjections();
+    std::set<std::string> everyAttention;
+    for (const auto &[name, projection] : attention) {
+        everyAttention.insert(name);
+    }
     const std::int64_t tokenParameters = static_cast<std::int64_t>(run.plan.classNames.size()) *
                                          model->conditioner->tokens() *
                                          model->conditioner->contextDim();
@@ -106,7 +117,7 @@ Expected<RunOutcome> runSelectStage(RunContext &run)
         {"selected", selection->selectedKeys},
         {"trainable_parameters", adapterParameters(projections, selected, run.config)},
         {"class_token_parameters", tokenParameters},
-        {"dp_lora_parameters", adapterParameters(projections, every, asDpLora)},
+        {"dp_lora_parameters", adapterParameters(attention, everyAttention, asDpLora)},
         {"privacy_cost", scores ? "none: post-processing of the noisy probe scores"
                                 : "none: the choice does not read the sensitive data"}};
     if (auto done = writeJsonFile(run.paths.selection(), out); !done) {

@@ -38,7 +38,8 @@ Expected<NoisyScores> runSaliencyProbe(UNet &unet, std::int64_t datasetSize,
     if (auto valid = config.validate(); !valid) {
         return valid.error();
     }
-    auto projections = unet->attentionProjections();
+    auto projections =
+        config.allLinearLayers ? unet->linearProjections() : unet->attentionProjections();
     // Candidate tensors and, per tensor, the key (projection) it belongs to.
     std::vector<torch::Tensor> tensors;
     std::vector<std::size_t> keyOfTensor;

@@ -29,6 +29,9 @@ struct ProbeConfig {
     // false: one score per matrix (128 keys); true: one per attention processor ("...attn1",
     // 32 keys), summing its four projections before the noise (method.md §5.2).
     bool perProcessor = false;
+    // true: every linear layer of the UNet is a candidate (the all-parameters variant), not only
+    // the 128 attention matrices.
+    bool allLinearLayers = false;
 
     [[nodiscard]] Expected<bool> validate() const;
     // The accountant entry of this release: (sigma_s, q_s, 1).

@@ -398,6 +398,17 @@ void TestPipeline::otherVariants()
     QVERIFY(tuned.size() >= 38);
     QVERIFY(
         !fs::exists(RunPaths{root / "no-lora"}.exportDir() / "pytorch_lora_weights.safetensors"));
+    // All parameters: every linear layer is a candidate, the selected ones are tuned directly.
+    config.variant = RunVariant::AllParameters;
+    QVERIFY(runAll(config, root / "all", nullptr));
+    const nlohmann::json allScores = readJson(RunPaths{root / "all"}.scores());
+    const std::size_t candidates = allScores.at("keys").size();
+    QVERIFY(candidates > 128);
+    const auto keys = allScores.at("keys").get<std::vector<std::string>>();
+    QVERIFY(std::find(keys.begin(), keys.end(), "time_embedding.linear_1") != keys.end());
+    QCOMPARE(readJson(RunPaths{root / "all"}.selection()).at("k").get<std::size_t>(),
+             static_cast<std::size_t>(0.3 * static_cast<double>(candidates)));
+    QVERIFY(fs::exists(RunPaths{root / "all"}.exportDir() / "tuned_weights.safetensors"));
     // Random with charge_probe: the probe is charged, not run; sigma as for dp-sapf.
     config.variant = RunVariant::Random;
     config.chargeProbe = true;

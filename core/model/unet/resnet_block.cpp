@@ -19,7 +19,7 @@ ResnetBlock2DImpl::ResnetBlock2DImpl(std::int64_t inChannels, std::int64_t outCh
     m_conv1 = register_module(
         "conv1",
         torch::nn::Conv2d(torch::nn::Conv2dOptions(inChannels, outChannels, 3).padding(1)));
-    m_timeEmbProj = register_module("time_emb_proj", torch::nn::Linear(timeDim, outChannels));
+    m_timeEmbProj = register_module("time_emb_proj", Projection(timeDim, outChannels, true));
     m_norm2 = register_module(
         "norm2", torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, outChannels).eps(eps)));
     m_conv2 = register_module(
@@ -69,8 +69,8 @@ torch::Tensor Upsample2DImpl::forward(const torch::Tensor &x)
 
 TimestepEmbeddingImpl::TimestepEmbeddingImpl(std::int64_t inDim, std::int64_t timeDim)
 {
-    m_linear1 = register_module("linear_1", torch::nn::Linear(inDim, timeDim));
-    m_linear2 = register_module("linear_2", torch::nn::Linear(timeDim, timeDim));
+    m_linear1 = register_module("linear_1", Projection(inDim, timeDim, true));
+    m_linear2 = register_module("linear_2", Projection(timeDim, timeDim, true));
 }
 
 torch::Tensor TimestepEmbeddingImpl::forward(const torch::Tensor &sinusoid)

@@ -3,6 +3,7 @@
 // sinusoidal TimestepEmbedding; Ho et al. 2020, Rombach et al. 2022). Names equal checkpoint keys.
 #pragma once
 
+#include "model/unet/projection.h"
 #include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
@@ -20,7 +21,7 @@ public:
 private:
     torch::nn::GroupNorm m_norm1{nullptr}, m_norm2{nullptr};
     torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr}, m_convShortcut{nullptr};
-    torch::nn::Linear m_timeEmbProj{nullptr};
+    Projection m_timeEmbProj{nullptr};
 };
 TORCH_MODULE(ResnetBlock2D);
 
@@ -56,7 +57,7 @@ public:
     torch::Tensor forward(const torch::Tensor &sinusoid);
 
 private:
-    torch::nn::Linear m_linear1{nullptr}, m_linear2{nullptr};
+    Projection m_linear1{nullptr}, m_linear2{nullptr};
 };
 TORCH_MODULE(TimestepEmbedding);
 

@@ -137,6 +137,17 @@ std::vector<std::pair<std::string, Projection>> UNetImpl::attentionProjections()
     return projections;
 }
 
+std::vector<std::pair<std::string, Projection>> UNetImpl::linearProjections() const
+{
+    std::vector<std::pair<std::string, Projection>> projections;
+    for (const auto &item : named_modules("", false)) {
+        if (auto projection = std::dynamic_pointer_cast<ProjectionImpl>(item.value())) {
+            projections.emplace_back(item.key(), Projection(projection));
+        }
+    }
+    return projections;
+}
+
 Expected<UNet> loadUNetFolder(const std::filesystem::path &folder)
 {
     const auto configPath = folder / "config.json";

@@ -32,6 +32,10 @@ public:
     // The DP-SAPF candidate matrices: attn1/attn2 x to_q, to_k, to_v, to_out.0 of every transformer
     // block (128 for the SD1.5 topology), with their module paths.
     [[nodiscard]] std::vector<std::pair<std::string, Projection>> attentionProjections() const;
+    // Every linear layer (attention, feed-forward, linear proj_in/out, time embedding, the
+    // resnets' time_emb_proj) with its module path, in registration order: the candidates of the
+    // all-parameters variant (method.md §7).
+    [[nodiscard]] std::vector<std::pair<std::string, Projection>> linearProjections() const;
 
 private:
     UNetConfig m_config;

@@ -17,11 +17,12 @@ namespace dpsapf::core {
 
 // What is trained and which privacy is charged (method.md §7).
 enum class RunVariant {
-    DpSapf,     // probe + matrix-level top-c + LoRA on the selection
-    DpLora,     // no probe; LoRA on all 128 attention matrices
-    Random,     // no data touched for the choice; LoRA on k random matrices
-    LayerLevel, // probe over the 32 attention processors; LoRA on q/k/v/o of the top ones
-    NoLora,     // probe + matrix-level top-c; direct DP fine-tuning of the selected weights
+    DpSapf,        // probe + matrix-level top-c + LoRA on the selection
+    DpLora,        // no probe; LoRA on all 128 attention matrices
+    Random,        // no data touched for the choice; LoRA on k random matrices
+    LayerLevel,    // probe over the 32 attention processors; LoRA on q/k/v/o of the top ones
+    NoLora,        // probe + matrix-level top-c; direct DP fine-tuning of the selected weights
+    AllParameters, // probe over every linear layer; direct DP fine-tuning of the selected ones
 };
 [[nodiscard]] std::string variantName(RunVariant variant); // "dp-sapf", "dp-lora", ...
 [[nodiscard]] Expected<RunVariant> parseVariant(const std::string &name);
