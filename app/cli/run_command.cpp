@@ -87,6 +87,17 @@ struct RunArguments {
     OutputOptions output;
 };
 
+void reportOutcome(RunProgressPrinter &printer, const core::Expected<core::RunOutcome> &outcome,
+                   const std::string &dir)
+{
+    if (!outcome) {
+        printer.finished("failed", outcome.error().message);
+    } else {
+        printer.finished(outcome.value() == core::RunOutcome::Completed ? "completed" : "stopped",
+                         dir);
+    }
+}
+
 int fail(const std::string &command, const core::Error &error)
 {
     std::cerr << "dpsapf " << command << ": " << error.message << '\n';
