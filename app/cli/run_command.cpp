@@ -168,10 +168,7 @@ core::Expected<core::RunOutcome> runOne(const core::RunConfig &config, const fs:
         }
     }
     core::Expected<core::RunOutcome> outcome = core::runRemainingStages(dir, &g_control, events);
-    printer.finished(!outcome                                         ? "failed"
-                     : outcome.value() == core::RunOutcome::Completed ? "completed"
-                                                                      : "stopped",
-                     !outcome ? outcome.error().message : dir.string());
+    reportOutcome(printer, outcome, dir.string());
     return outcome;
 }
 
@@ -307,10 +304,7 @@ int runStageCommand(core::RunStage stage, const std::string &dir, const OutputOp
     RunProgressPrinter printer(output.style(), "");
     const core::RunEventCallback events = [&printer](const core::RunEvent &e) { printer(e); };
     core::Expected<core::RunOutcome> outcome = core::runStage(dir, stage, &g_control, events);
-    printer.finished(!outcome                                         ? "failed"
-                     : outcome.value() == core::RunOutcome::Completed ? "completed"
-                                                                      : "stopped",
-                     !outcome ? outcome.error().message : dir);
+    reportOutcome(printer, outcome, dir);
     if (!outcome) {
         return fail(core::stageName(stage), outcome.error());
     }
