@@ -3,8 +3,8 @@
 #include "dpsapf/core/run_pipeline.h"
 
 #include "dpsapf/core/logging.h"
-#include "dpsapf/core/noise_calibration.h"
 #include "dpsapf/core/privacy_ledger.h"
+#include "dpsapf/core/privacy_plan.h"
 #include "dpsapf/core/runtime_info.h"
 #include "dpsapf/core/version.h"
 #include "pipeline/stages.h"
@@ -77,31 +77,31 @@ Expected<ResolvedPlan> resolvePlan(const RunConfig &config, const SensitiveData 
             ->warn("device auto: a CUDA device is present, but the pipeline "
                    "runs on the CPU in this version");
     }
-    const auto n = static_cast<double>(plan.trainRecords);
-    plan.delta =
-        config.privacy.delta > 0.0 ? config.privacy.delta : defaultDelta(plan.trainRecords);
-    plan.deltaRule = config.privacy.delta > 0.0 ? "fixed" : "1/(N ln N)";
-    plan.sampleRate = static_cast<double>(config.train.batchSize) / n;
-    plan.probeCharged = variantRunsProbe(config.variant) ||
-                        (config.variant == RunVariant::Random && config.chargeProbe);
-    plan.probeSampleRate =
-        plan.probeCharged ? std::min(1.0, static_cast<double>(config.probe.sampleSize) / n) : 0.0;
-
-    CalibrationRequest request;
-    if (plan.probeCharged) {
-        request.fixedHistory.push_back({config.probe.noiseMultiplier, plan.probeSampleRate, 1});
-    }
-    request.sampleRate = plan.sampleRate;
-    request.steps = config.train.steps;
-    request.delta = plan.delta;
+    PrivacyPlanRequest request;
+    request.trainRecords = plan.trainRecords;
     request.targetEpsilon = config.privacy.epsilon;
+    request.delta = config.privacy.delta;
+    request.chargeProbe = variantRunsProbe(config.variant) ||
+                          (config.variant == RunVariant::Random && config.chargeProbe);
+    request.probeSampleSize = config.probe.sampleSize;
+    request.probeNoiseMultiplier = config.probe.noiseMultiplier;
+    request.batchSize = config.train.batchSize;
+    request.steps = config.train.steps;
     request.accountant = parseAccountant(config.privacy.accountant).value_or(AccountantKind::Prv);
-    Expected<CalibrationResult> calibrated = calibrateNoise(request);
-    if (!calibrated) {
-        return makeError(calibrated.error().code, "privacy.epsilon: " + calibrated.error().message);
+    Expected<PrivacyPlan> privacy = planPrivacy(request);
+    if (!privacy) {
+        return privacy.error();
     }
-    plan.noiseMultiplier = calibrated->noiseMultiplier;
-    plan.calibratedEpsilon = calibrated->epsilon;
+    plan.delta = privacy->delta;
+    plan.deltaRule = privacy->deltaRule;
+    plan.sampleRate = privacy->sampleRate;
+    plan.probeCharged = request.chargeProbe;
+    plan.probeSampleRate = privacy->probeSampleRate;
+    plan.noiseMultiplier = privacy->noiseMultiplier;
+    plan.calibratedEpsilon = privacy->calibratedEpsilon;
+    for (const auto &warning : privacy->warnings) {
+        logger(LogChannel::Privacy)->warn("{}", warning);
+    }
     return plan;
 }
 
