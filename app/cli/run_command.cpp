@@ -18,6 +18,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace dpsapf::app {
 namespace {
@@ -233,8 +234,12 @@ int runRun(const RunArguments &arguments)
                                    : arguments.force ? core::RunOpenMode::Force
                                                      : core::RunOpenMode::Create;
     InterruptScope interrupts;
-    if (variants.size() < 2) {
-        core::Expected<core::RunOutcome> outcome = runOne(config, out, mode, arguments.output, "");
+    // A failed or stopped run ends the command with its exit code.
+    const auto runOrExit = [&](const core::RunConfig &runConfig, const fs::path &dir,
+                               core::RunOpenMode runMode,
+                               const std::string &label) -> std::optional<int> {
+        core::Expected<core::RunOutcome> outcome =
+            runOne(runConfig, dir, runMode, arguments.output, label);
         if (!outcome) {
             return fail("run", outcome.error());
         }
@@ -242,6 +247,12 @@ int runRun(const RunArguments &arguments)
             std::cerr << "dpsapf run: stopped; continue with dpsapf run --resume --out "
                       << out.string() << '\n';
             return kExitFailure;
+        }
+        return std::nullopt;
+    };
+    if (variants.size() < 2) {
+        if (const std::optional<int> exit = runOrExit(config, out, mode, "")) {
+            return *exit;
         }
         return printComparison({out}, arguments.output.json, {});
     }
@@ -272,27 +283,19 @@ int runRun(const RunArguments &arguments)
     }
     std::vector<fs::path> dirs;
     for (const auto &variant : variants) {
-        core::RunConfig single = config;
-        core::Expected<core::RunConfig> withVariant =
-            core::applyOverride(config, "variant=" + variant);
-        if (!withVariant) {
-            return fail("run", withVariant.error());
+        core::Expected<core::RunConfig> single = core::applyOverride(config, "variant=" + variant);
+        if (!single) {
+            return fail("run", single.error());
         }
-        single = withVariant.value();
-        single.compareVariants.clear();
-        single.name = variant;
-        const fs::path dir = out / variant;
-        dirs.push_back(dir);
-        core::Expected<core::RunOutcome> outcome =
-            runOne(single, dir, mode == core::RunOpenMode::Force ? core::RunOpenMode::Create : mode,
-                   arguments.output, variant);
-        if (!outcome) {
-            return fail("run", outcome.error());
-        }
-        if (outcome.value() == core::RunOutcome::Stopped) {
-            std::cerr << "dpsapf run: stopped; continue with dpsapf run --resume --out "
-                      << out.string() << '\n';
-            return kExitFailure;
+        single.value().compareVariants.clear();
+        single.value().name = variant;
+        dirs.push_back(out / variant);
+        // The study folder was replaced above, so its runs are created afresh.
+        const core::RunOpenMode runMode =
+            mode == core::RunOpenMode::Force ? core::RunOpenMode::Create : mode;
+        if (const std::optional<int> exit =
+                runOrExit(single.value(), dirs.back(), runMode, variant)) {
+            return *exit;
         }
     }
     return printComparison(dirs, arguments.output.json, out / "comparison.json");

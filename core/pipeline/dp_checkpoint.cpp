@@ -44,8 +44,8 @@ Expected<bool> writeDpCheckpoint(const fs::path &dir, const DpCheckpoint &checkp
         !done) {
         return fail(done.error());
     }
-    if (checkpoint.ledger) {
-        if (auto done = checkpoint.ledger->save(temporary / "ledger.json"); !done) {
+    if (!checkpoint.ledger.is_null()) {
+        if (auto done = writeJsonFile(temporary / "ledger.json", checkpoint.ledger); !done) {
             return fail(done.error());
         }
     }
@@ -111,7 +111,7 @@ Expected<DpCheckpoint> readDpCheckpoint(const fs::path &dir)
     }
     checkpoint.lossGeneratorState = generator->second;
     if (fs::exists(folder / "ledger.json")) {
-        Expected<PrivacyLedger> ledger = PrivacyLedger::load(folder / "ledger.json");
+        Expected<nlohmann::json> ledger = readJsonFile(folder / "ledger.json");
         if (!ledger) {
             return ledger.error();
         }

@@ -9,14 +9,13 @@
 //   ledger.json            the privacy ledger at this step
 #pragma once
 
-#include "dpsapf/core/privacy_ledger.h"
+#include "dpsapf/core/expected.h"
 #include "io/torch_tensors.h"
 
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <functional>
-#include <optional>
 #include <string>
 
 namespace dpsapf::core {
@@ -30,7 +29,7 @@ struct DpCheckpoint {
     std::string samplerState;
     std::string noiseState; // empty with secure noise
     double elapsedSeconds = 0.0;
-    std::optional<PrivacyLedger> ledger;
+    nlohmann::json ledger; // the content of ledger.json (null: none)
 };
 
 // Test seam: called with the filled temporary folder before it replaces the checkpoint; an error

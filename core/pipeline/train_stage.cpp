@@ -7,6 +7,7 @@
 #include "dpsapf/core/atomic_file.h"
 #include "dpsapf/core/logging.h"
 #include "dpsapf/core/poisson_sampler.h"
+#include "dpsapf/core/privacy_ledger.h"
 #include "model/unet/unet.h"
 #include "pipeline/diffusion_loss.h"
 #include "pipeline/dp_checkpoint.h"
@@ -182,10 +183,14 @@ Expected<bool> DpTrainer::restore()
     if (!saved->noiseState.empty() && !m_step->noise().restoreState(saved->noiseState)) {
         return makeError(ErrorCode::Format, source + ": the DP noise state is not readable");
     }
-    if (!saved->ledger) {
+    if (saved->ledger.is_null()) {
         return makeError(ErrorCode::Format, source + ": no ledger.json");
     }
-    m_ledger = std::move(saved->ledger);
+    Expected<PrivacyLedger> ledger = PrivacyLedger::fromJson(saved->ledger);
+    if (!ledger) {
+        return makeError(ErrorCode::Format, source + "/ledger.json: " + ledger.error().message);
+    }
+    m_ledger = std::move(ledger).value();
     m_done = saved->step;
     m_elapsedBefore = saved->elapsedSeconds;
     if (auto done = truncateMetrics(); !done) {
@@ -232,21 +237,24 @@ Expected<bool> DpTrainer::checkpoint(bool finished)
     saved.noiseState = m_step->noise().saveState();
     saved.elapsedSeconds =
         m_elapsedBefore + std::chrono::duration<double>(Clock::now() - m_sessionStart).count();
-    saved.ledger = m_ledger;
+    // One accountant pass (both accountants) serves the checkpoint, ledger.json and the metrics.
+    saved.ledger = m_ledger->toJson();
     if (auto done = writeDpCheckpoint(m_run.paths.latestCheckpoint(), saved); !done) {
         return done;
     }
-    if (auto done = m_ledger->save(m_run.paths.ledger()); !done) {
+    if (auto done = writeJsonFile(m_run.paths.ledger(), saved.ledger); !done) {
         return done;
     }
     if (auto done = writeSampleGrid(); !done) {
         return done;
     }
-    const Expected<EpsilonReport> spent = m_ledger->epsilon(m_run.accountant());
+    const std::string accountant(accountantName(m_run.accountant()));
+    const nlohmann::json spent =
+        saved.ledger.at("epsilon").value(accountant, nlohmann::json::object());
     nlohmann::json line{{"step", m_done}, {"checkpoint", true}};
-    if (spent) {
-        line["epsilon"] = spent->epsilon;
-        line["accountant"] = accountantName(spent->accountant);
+    if (spent.contains("epsilon")) {
+        line["epsilon"] = spent.at("epsilon");
+        line["accountant"] = spent.value("accountant", accountant);
     }
     appendMetrics(line);
     RunEvent event;
@@ -254,7 +262,7 @@ Expected<bool> DpTrainer::checkpoint(bool finished)
     event.stage = RunStage::Train;
     event.step = m_done;
     event.total = m_run.config.train.steps;
-    event.epsilon = spent ? spent->epsilon : event.epsilon;
+    event.epsilon = spent.value("epsilon", event.epsilon);
     event.message = "checkpoint at step " + std::to_string(m_done);
     m_run.emit(event);
     return true;

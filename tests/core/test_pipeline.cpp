@@ -14,6 +14,7 @@
 #include "io/npz_writer.h"
 #include "io/torch_tensors.h"
 #include "pipeline/dp_checkpoint.h"
+#include "tensor_maps.h"
 
 #include "test_registry.h"
 
@@ -24,6 +25,8 @@
 #include <set>
 
 using namespace dpsapf::core;
+using dpsapf::test::loadTensors;
+using dpsapf::test::sameTensors;
 namespace fs = std::filesystem;
 
 namespace {
@@ -85,25 +88,6 @@ Expected<RunOutcome> runAll(const RunConfig &config, const fs::path &dir, RunCon
 nlohmann::json readJson(const fs::path &path)
 {
     return nlohmann::json::parse(readWholeFile(path).value());
-}
-
-TensorMap readTensors(const fs::path &path)
-{
-    return loadSafetensorsTensors(path).value();
-}
-
-bool sameTensors(const TensorMap &a, const TensorMap &b)
-{
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (const auto &[name, tensor] : a) {
-        const auto found = b.find(name);
-        if (found == b.end() || !torch::equal(tensor, found->second)) {
-            return false;
-        }
-    }
-    return true;
 }
 
 } // namespace
@@ -282,7 +266,7 @@ void TestPipeline::exportedArraysAndImages()
 void TestPipeline::exportedLoraAndReport()
 {
     const fs::path out = RunPaths{m_run}.exportDir();
-    const TensorMap peft = readTensors(out / "pytorch_lora_weights.safetensors");
+    const TensorMap peft = loadTensors(out / "pytorch_lora_weights.safetensors");
     QCOMPARE(peft.size(), std::size_t{2 * 38});
     const std::vector<std::string> selected =
         readJson(RunPaths{m_run}.selection()).at("selected").get<std::vector<std::string>>();
@@ -290,7 +274,7 @@ void TestPipeline::exportedLoraAndReport()
         QVERIFY2(peft.count("unet." + module + ".lora_A.weight") == 1, module.c_str());
         QCOMPARE(peft.at("unet." + module + ".lora_B.weight").size(1), std::int64_t{4});
     }
-    const TensorMap kohya = readTensors(out / "lora_kohya.safetensors");
+    const TensorMap kohya = loadTensors(out / "lora_kohya.safetensors");
     QCOMPARE(kohya.size(), std::size_t{3 * 38});
     QCOMPARE(kohya.count("lora_unet_" +
                          [&] {
@@ -335,7 +319,7 @@ void TestPipeline::resumeAfterStopIsIdentical()
     QVERIFY2(second, second ? "" : second.error().message.c_str());
     QCOMPARE(second.value(), RunOutcome::Completed);
     const auto trained = [](const fs::path &run) {
-        return readTensors(RunPaths{run}.latestCheckpoint() / "trainable.safetensors");
+        return loadTensors(RunPaths{run}.latestCheckpoint() / "trainable.safetensors");
     };
     QVERIFY(sameTensors(trained(dir), trained(m_run)));
     QCOMPARE(readJson(RunPaths{dir}.ledger()).at("events"),
@@ -361,7 +345,7 @@ void TestPipeline::dpLoraRunsWithoutProbe()
     QCOMPARE(ledger->entries().size(), std::size_t{1});
     QCOMPARE(ledger->entries()[0].kind, std::string("dp-sgd"));
     QCOMPARE(readJson(paths.selection()).at("k").get<std::int64_t>(), std::int64_t{128});
-    QCOMPARE(readTensors(paths.exportDir() / "pytorch_lora_weights.safetensors").size(),
+    QCOMPARE(loadTensors(paths.exportDir() / "pytorch_lora_weights.safetensors").size(),
              std::size_t{256});
     // Without the probe the same budget buys less noise.
     const double sigmaLora = readJson(paths.config()).at("resolved").at("noise_multiplier");
@@ -394,7 +378,7 @@ void TestPipeline::otherVariants()
     config.variant = RunVariant::NoLora;
     QVERIFY(runAll(config, root / "no-lora", nullptr));
     const TensorMap tuned =
-        readTensors(RunPaths{root / "no-lora"}.exportDir() / "tuned_weights.safetensors");
+        loadTensors(RunPaths{root / "no-lora"}.exportDir() / "tuned_weights.safetensors");
     QVERIFY(tuned.size() >= 38);
     QVERIFY(
         !fs::exists(RunPaths{root / "no-lora"}.exportDir() / "pytorch_lora_weights.safetensors"));

@@ -7,6 +7,7 @@
 #include "io/torch_tensors.h"
 #include "model/conditioning/class_conditioner.h"
 #include "model/unet/unet.h"
+#include "tensor_maps.h"
 #include "train/epoch_order.h"
 #include "train/font_rasterizer.h"
 #include "train/pretrain.h"
@@ -24,6 +25,8 @@
 #include <fstream>
 
 using namespace dpsapf::core;
+using dpsapf::test::loadTensors;
+using dpsapf::test::sameTensors;
 namespace fs = std::filesystem;
 
 namespace {
@@ -89,29 +92,6 @@ std::vector<double> lossTrace(const fs::path &out)
         losses.push_back(nlohmann::json::parse(line).at("loss").get<double>());
     }
     return losses;
-}
-
-TensorMap tensors(const fs::path &path)
-{
-    auto loaded = loadSafetensorsTensors(path);
-    if (!loaded) {
-        throw std::runtime_error(loaded.error().message);
-    }
-    return loaded.value();
-}
-
-bool sameTensors(const TensorMap &a, const TensorMap &b)
-{
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (const auto &[name, tensor] : a) {
-        const auto found = b.find(name);
-        if (found == b.end() || !torch::equal(tensor, found->second)) {
-            return false;
-        }
-    }
-    return true;
 }
 
 std::string fileText(const fs::path &path)
@@ -436,13 +416,13 @@ void TestPretrain::stopAndResumeMatchAStraightRun()
     QCOMPARE(lossTrace(out), lossTrace(m_straight));
     for (const char *file : {"unet.safetensors", "conditioner.safetensors", "ema.safetensors",
                              "optimizer.safetensors"}) {
-        QVERIFY2(sameTensors(tensors(out / "checkpoint" / "training" / file),
-                             tensors(m_straight / "checkpoint" / "training" / file)),
+        QVERIFY2(sameTensors(loadTensors(out / "checkpoint" / "training" / file),
+                             loadTensors(m_straight / "checkpoint" / "training" / file)),
                  file);
     }
     QVERIFY(sameTensors(
-        tensors(out / "model" / "unet" / "diffusion_pytorch_model.safetensors"),
-        tensors(m_straight / "model" / "unet" / "diffusion_pytorch_model.safetensors")));
+        loadTensors(out / "model" / "unet" / "diffusion_pytorch_model.safetensors"),
+        loadTensors(m_straight / "model" / "unet" / "diffusion_pytorch_model.safetensors")));
 }
 
 void TestPretrain::failedCheckpointLeavesThePreviousOne()
@@ -477,8 +457,8 @@ void TestPretrain::failedCheckpointLeavesThePreviousOne()
     QVERIFY2(resumed.hasValue(), resumed ? "" : resumed.error().message.c_str());
     QCOMPARE(resumed->step, std::int64_t{4});
     QVERIFY(fs::exists(checkpoint) && !fs::exists(out / "checkpoint.old"));
-    QVERIFY(sameTensors(tensors(checkpoint / "training" / "unet.safetensors"),
-                        tensors(m_straight / "checkpoint" / "training" / "unet.safetensors")));
+    QVERIFY(sameTensors(loadTensors(checkpoint / "training" / "unet.safetensors"),
+                        loadTensors(m_straight / "checkpoint" / "training" / "unet.safetensors")));
     QCOMPARE(lossTrace(out), lossTrace(m_straight));
 }
 
