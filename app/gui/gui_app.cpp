@@ -11,6 +11,7 @@
 #include "main_window.h"
 #include "models/log_model.h"
 #include "settings.h"
+#include "studio_controller.h"
 
 #include <QApplication>
 #include <QDir>
@@ -64,7 +65,9 @@ void installTranslator(QApplication &application, QTranslator &translator)
 int saveScreenshot(ui::MainWindow &window, const QString &path)
 {
     window.show();
-    QApplication::processEvents();
+    for (int i = 0; i < 5; ++i) { // layouts and queued replots settle in a few passes
+        QApplication::processEvents();
+    }
     const QImage image = window.grab().toImage();
     if (image.isNull() || !image.save(path, "PNG")) {
         std::fprintf(stderr, "dpsapf-studio: cannot write screenshot to %s\n", qPrintable(path));
@@ -98,6 +101,11 @@ int runGui(int argc, char **argv)
     }
 
     const bool screenshotMode = !commandLine.screenshotPath.isEmpty();
+    // LibTorch's OpenMP threads must sleep while idle: spinning threads would starve the GUI
+    // thread and the training worker (set before the first parallel region starts OpenMP).
+    if (qEnvironmentVariableIsEmpty("OMP_WAIT_POLICY")) {
+        qputenv("OMP_WAIT_POLICY", "PASSIVE");
+    }
     if (screenshotMode && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
         qputenv("QT_QPA_PLATFORM", "offscreen");
     }
@@ -148,15 +156,24 @@ int runGui(int argc, char **argv)
     int exitCode = 0;
     {
         ui::MainWindow window(&logModel, engine);
+        StudioController studio(&window);
         window.setConfiguredLanguage(settings::kLanguage.value());
         QObject::connect(
             &window, &ui::MainWindow::languageChangeRequested, &window,
             [](const QString &localeName) { settings::kLanguage.setValue(localeName); });
+        if (!commandLine.panel.isEmpty()) {
+            window.showPanel(commandLine.panel);
+        }
         if (screenshotMode) {
+            studio.loadSynchronously(commandLine.runFolder);
             exitCode = saveScreenshot(window, commandLine.screenshotPath);
         } else {
             window.restoreGeometry(settings::kWindowGeometry.value());
             window.restoreState(settings::kWindowState.value());
+            if (!commandLine.runFolder.isEmpty()) {
+                studio.openRun(commandLine.runFolder);
+            }
+            studio.start();
             window.show();
             exitCode = QApplication::exec();
             settings::kWindowGeometry.setValue(window.saveGeometry());

@@ -6,6 +6,11 @@
 
 namespace dpsapf::app {
 
+const QStringList kPanelNames = {QStringLiteral("data"),    QStringLiteral("model"),
+                                 QStringLiteral("privacy"), QStringLiteral("saliency"),
+                                 QStringLiteral("train"),   QStringLiteral("gallery"),
+                                 QStringLiteral("compare"), QStringLiteral("export")};
+
 GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
 {
     GuiCommandLine result;
@@ -24,7 +29,16 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
     const QCommandLineOption threadsOption(
         QStringLiteral("threads"),
         QStringLiteral("Compute threads (default: all hardware threads)."), QStringLiteral("n"));
-    parser.addOptions({helpOption, versionOption, screenshotOption, threadsOption});
+    const QCommandLineOption panelOption(
+        QStringLiteral("panel"),
+        QStringLiteral("With --screenshot: the page to render (data, model, privacy, saliency, "
+                       "train, gallery, compare, export)."),
+        QStringLiteral("name"));
+    const QCommandLineOption runOption(QStringLiteral("run"),
+                                       QStringLiteral("Open this run folder at start."),
+                                       QStringLiteral("dir"));
+    parser.addOptions(
+        {helpOption, versionOption, screenshotOption, panelOption, runOption, threadsOption});
     result.helpText = parser.helpText();
 
     if (!parser.parse(arguments)) {
@@ -57,6 +71,14 @@ GuiCommandLine parseGuiCommandLine(const QStringList &arguments)
             return result;
         }
     }
+    result.panel = parser.value(panelOption);
+    if (parser.isSet(panelOption) && !kPanelNames.contains(result.panel)) {
+        result.action = GuiCommandLine::Action::UsageError;
+        result.errorText = QStringLiteral("--panel: expected one of %1, got '%2'")
+                               .arg(kPanelNames.join(QStringLiteral(", ")), result.panel);
+        return result;
+    }
+    result.runFolder = parser.value(runOption);
     result.screenshotPath = parser.value(screenshotOption);
     if (parser.isSet(screenshotOption) && result.screenshotPath.isEmpty()) {
         result.action = GuiCommandLine::Action::UsageError;

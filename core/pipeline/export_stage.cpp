@@ -89,6 +89,12 @@ Image sampleGrid(const torch::Tensor &images, const torch::Tensor &labels, std::
 
 Expected<RunOutcome> runExportStage(RunContext &run)
 {
+    return exportInto(run, run.config.exports, run.paths.exportDir());
+}
+
+Expected<RunOutcome> exportInto(RunContext &run, const ExportSettings &settings,
+                                const fs::path &target)
+{
     const RunPaths &paths = run.paths;
     Expected<torch::Tensor> images = loadNpyTensor(paths.generated() / "images.npy");
     if (!images) {
@@ -105,8 +111,6 @@ Expected<RunOutcome> runExportStage(RunContext &run)
                          (paths.generated() / "images.npy").string() +
                              ": expected uint8 [N, C, H, W] matching labels.npy");
     }
-    const ExportSettings &settings = run.config.exports;
-    const fs::path target = paths.exportDir();
     const Expected<fs::path> created = freshTemporaryFolder(target);
     if (!created) {
         return created.error();

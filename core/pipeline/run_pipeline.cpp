@@ -295,4 +295,104 @@ Expected<RunOutcome> runRemainingStages(const fs::path &runDir, RunControl *cont
     return RunOutcome::Completed;
 }
 
+Expected<std::vector<RunStage>> pendingStages(const fs::path &runDir)
+{
+    Expected<std::unique_ptr<RunContext>> opened = RunContext::open(runDir, nullptr, {});
+    if (!opened) {
+        return opened.error();
+    }
+    std::vector<RunStage> pending;
+    for (RunStage stage : {RunStage::Probe, RunStage::Select, RunStage::Train, RunStage::Generate,
+                           RunStage::Export}) {
+        if (!stageFinished(**opened, stage)) {
+            pending.push_back(stage);
+        }
+    }
+    return pending;
+}
+
+Expected<bool> changeSelectionRatio(const fs::path &runDir, double ratio,
+                                    const RunEventCallback &events)
+{
+    const RunPaths paths{runDir};
+    Expected<nlohmann::json> json = readJsonFile(paths.config());
+    if (!json) {
+        return makeError(json.error().code, json.error().message + " (not a prepared run folder)");
+    }
+    std::error_code error;
+    if (fs::exists(paths.latestCheckpoint(), error)) {
+        return makeError(ErrorCode::InvalidArgument,
+                         runDir.string() +
+                             ": training has started; the selection of this run is fixed (start "
+                             "a new run to try another selection ratio)");
+    }
+    nlohmann::json document = json.value();
+    try {
+        Expected<RunConfig> parsed = runConfigFromJson(document.at("config"));
+        if (!parsed) {
+            return makeError(ErrorCode::Format,
+                             paths.config().string() + ": " + parsed.error().message);
+        }
+        RunConfig config = parsed.value();
+        config.selection.ratio = ratio;
+        if (auto valid = config.validate(); !valid) {
+            return valid.error();
+        }
+        document["config"] = config.toJson();
+    } catch (const nlohmann::json::exception &exception) {
+        return makeError(ErrorCode::Format, paths.config().string() + ": " + exception.what());
+    }
+    if (auto done = writeJsonFile(paths.config(), document); !done) {
+        return done.error();
+    }
+    Expected<RunOutcome> selected = runStage(runDir, RunStage::Select, nullptr, events);
+    if (!selected) {
+        return selected.error();
+    }
+    return true;
+}
+
+Expected<fs::path> exportRun(const fs::path &runDir, const ExportSettings &formats,
+                             const fs::path &destination, const RunEventCallback &events)
+{
+    Expected<std::unique_ptr<RunContext>> opened = RunContext::open(runDir, nullptr, events);
+    if (!opened) {
+        return opened.error();
+    }
+    RunContext &run = **opened;
+    fs::path target = destination.empty() ? run.paths.exportDir() : destination;
+    std::error_code error;
+    const bool insideRun =
+        fs::weakly_canonical(target, error) == fs::weakly_canonical(run.paths.exportDir(), error);
+    if (!insideRun && fs::exists(target, error) && !fs::is_empty(target, error)) {
+        return makeError(ErrorCode::InvalidArgument,
+                         target.string() +
+                             ": not empty; choose a new or empty folder so nothing is overwritten");
+    }
+    if (!insideRun && fs::exists(target, error)) {
+        fs::remove(target, error); // empty: the atomic commit renames a new folder into place
+    }
+    ScopedRunLog log((run.paths.logs() / "run.log").string());
+    RunEvent started;
+    started.kind = RunEvent::Kind::StageStarted;
+    started.stage = RunStage::Export;
+    run.emit(started);
+    Expected<RunOutcome> outcome = [&]() -> Expected<RunOutcome> {
+        try {
+            return exportInto(run, formats, target);
+        } catch (const std::exception &exception) {
+            return makeError(ErrorCode::Io, std::string("export failed: ") + exception.what());
+        }
+    }();
+    if (!outcome) {
+        return outcome.error();
+    }
+    RunEvent finished;
+    finished.kind = RunEvent::Kind::StageFinished;
+    finished.stage = RunStage::Export;
+    finished.message = "finished";
+    run.emit(finished);
+    return target;
+}
+
 } // namespace dpsapf::core

@@ -10,10 +10,9 @@
 #include <cstring>
 
 namespace dpsapf::core {
-namespace {
 
-Expected<std::shared_ptr<ImageDataset>> loadConfigured(const DatasetSettings &settings,
-                                                       LoadReport &report)
+Expected<std::shared_ptr<ImageDataset>> loadConfiguredDataset(const DatasetSettings &settings,
+                                                              LoadReport &report)
 {
     if (settings.kind == "fashion-mnist") {
         return loadFashionMnist(settings.path.empty() ? kFashionMnistDir : settings.path, true,
@@ -39,8 +38,6 @@ Expected<std::shared_ptr<ImageDataset>> loadConfigured(const DatasetSettings &se
     return loadDataset(source, policy, &report);
 }
 
-} // namespace
-
 torch::Tensor SensitiveData::batch(const std::vector<std::int64_t> &records) const
 {
     const torch::Tensor index = torch::tensor(records, torch::kInt64);
@@ -51,7 +48,7 @@ Expected<SensitiveData> loadSensitiveData(const DatasetSettings &settings, std::
                                           std::int64_t modelChannels)
 {
     SensitiveData data;
-    Expected<std::shared_ptr<ImageDataset>> loaded = loadConfigured(settings, data.report);
+    Expected<std::shared_ptr<ImageDataset>> loaded = loadConfiguredDataset(settings, data.report);
     if (!loaded) {
         return loaded.error();
     }

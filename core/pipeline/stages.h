@@ -12,6 +12,9 @@ namespace dpsapf::core {
 [[nodiscard]] Expected<RunOutcome> runTrainStage(RunContext &run);
 [[nodiscard]] Expected<RunOutcome> runGenerateStage(RunContext &run);
 [[nodiscard]] Expected<RunOutcome> runExportStage(RunContext &run);
+// The export stage's work with explicit formats and target folder (replaced atomically).
+[[nodiscard]] Expected<RunOutcome> exportInto(RunContext &run, const ExportSettings &settings,
+                                              const std::filesystem::path &target);
 
 // Whether a stage's outputs exist (finished stages are skipped by runRemainingStages).
 [[nodiscard]] bool stageFinished(const RunContext &run, RunStage stage);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "dpsapf/core/expected.h"
+#include "dpsapf/core/image_dataset.h"
 
 #include <nlohmann/json.hpp>
 
@@ -39,6 +40,10 @@ struct DatasetSettings {
     std::int64_t limit = 0; // use only the first `limit` training records (smoke runs); 0 = all
     std::string badFiles = "fail"; // fail | skip
 };
+
+// The whole dataset the settings name (before the train/validation split), as a run loads it.
+[[nodiscard]] Expected<std::shared_ptr<ImageDataset>>
+loadConfiguredDataset(const DatasetSettings &settings, LoadReport &report);
 
 struct PrivacySettings {
     double epsilon = 10.0;

@@ -15,6 +15,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dpsapf::core {
 
@@ -64,5 +65,23 @@ enum class RunOutcome { Completed, Stopped };
 [[nodiscard]] Expected<RunOutcome> runRemainingStages(const std::filesystem::path &runDir,
                                                       RunControl *control,
                                                       const RunEventCallback &events);
+
+// The stages after prepare whose outputs do not exist yet, in order (what runRemainingStages
+// would run).
+[[nodiscard]] Expected<std::vector<RunStage>> pendingStages(const std::filesystem::path &runDir);
+
+// Selects again with another ratio c: post-processing of the noisy probe scores, so it costs no
+// privacy. Updates config.json's selection.ratio. Refused once training has written a checkpoint
+// (the adapters would no longer match the selection).
+[[nodiscard]] Expected<bool> changeSelectionRatio(const std::filesystem::path &runDir, double ratio,
+                                                  const RunEventCallback &events);
+
+// Exports the generated images and the trained weights in the chosen formats into `destination`
+// (empty: RUN_DIR/export, replaced as the export stage does). Any other destination must not exist
+// or be an empty folder, so nothing there is overwritten. Returns the folder written.
+[[nodiscard]] Expected<std::filesystem::path> exportRun(const std::filesystem::path &runDir,
+                                                        const ExportSettings &formats,
+                                                        const std::filesystem::path &destination,
+                                                        const RunEventCallback &events);
 
 } // namespace dpsapf::core

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Describing a public model folder (model_summary.h).
+#include "dpsapf/core/model_summary.h"
+
+#include "pipeline/public_model.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+
+namespace dpsapf::core {
+
+Expected<ModelSummary> summarizePublicModel(const std::filesystem::path &folder)
+{
+    Expected<PublicModel> model = loadPublicModel(folder);
+    if (!model) {
+        return model.error();
+    }
+    ModelSummary summary;
+    summary.folder = model->folder;
+    summary.name = model->folder.filename().string();
+    summary.family = "pixel-space class-conditional UNet (Stable Diffusion 1.5 topology)";
+    summary.imageSize = model->imageSize;
+    summary.imageChannels = model->imageChannels;
+    summary.pixelUnshuffle = model->pixelUnshuffle;
+    summary.classNames = model->classNames;
+    for (const auto &parameter : model->unet->parameters()) {
+        summary.totalParameters += parameter.numel();
+    }
+    for (const auto &parameter : model->conditioner->parameters()) {
+        summary.totalParameters += parameter.numel();
+    }
+    for (const auto &[name, block] : model->unet->transformerBlocks()) {
+        summary.transformerBlocks.push_back(name);
+    }
+    for (const auto &[name, projection] : model->unet->attentionProjections()) {
+        AttentionMatrixInfo info;
+        info.key = name;
+        info.rows = projection->weight.size(0);
+        info.columns = projection->weight.size(1);
+        summary.attentionParameters += projection->weight.numel();
+        summary.attentionMatrices.push_back(info);
+    }
+    return summary;
+}
+
+LoraParameterRange loraParameterRange(const std::vector<AttentionMatrixInfo> &matrices,
+                                      std::int64_t rank, std::int64_t k)
+{
+    std::vector<std::int64_t> sizes;
+    sizes.reserve(matrices.size());
+    for (const AttentionMatrixInfo &matrix : matrices) {
+        sizes.push_back(rank * (matrix.rows + matrix.columns));
+    }
+    std::sort(sizes.begin(), sizes.end());
+    LoraParameterRange range;
+    const auto count = static_cast<std::int64_t>(sizes.size());
+    k = std::clamp<std::int64_t>(k, 0, count);
+    for (std::int64_t i = 0; i < count; ++i) {
+        range.all += sizes[static_cast<std::size_t>(i)];
+        if (i < k) {
+            range.fewest += sizes[static_cast<std::size_t>(i)];
+        }
+        if (i >= count - k) {
+            range.most += sizes[static_cast<std::size_t>(i)];
+        }
+    }
+    return range;
+}
+
+} // namespace dpsapf::core
