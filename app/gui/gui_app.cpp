@@ -31,7 +31,9 @@ void forwardQtMessage(QtMsgType type, const QMessageLogContext & /*context*/,
     const auto log = core::logger(core::LogChannel::App);
     const std::string text = "[qt] " + message.toStdString();
     // The offscreen platform (tests, --screenshot) warns about a missing window-manager feature.
-    const bool harmless = message.contains(QLatin1String("does not support propagateSizeHints"));
+    // QCustomPlot paints into an empty buffer while its page is hidden (zero size).
+    const bool harmless = message.contains(QLatin1String("does not support propagateSizeHints")) ||
+                          message.contains(QLatin1String("Paint device returned engine == 0"));
     switch (type) {
     case QtDebugMsg: log->debug(text); break;
     case QtInfoMsg: log->info(text); break;

@@ -16,101 +16,21 @@
 #include "run_view_data.h"
 #include "settings.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
-#include <QImage>
 #include <QInputDialog>
 #include <QMessageBox>
 #include <QStatusBar>
-#include <QThread>
-#include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <cmath>
 
 namespace dpsapf::app {
 namespace {
 
-constexpr int kPreviewDelayMs = 150;
 constexpr int kRecentRuns = 10;
-
-// Runs `work` on the thread pool and `done` with its result on the GUI thread.
-template <typename Result, typename Work, typename Done>
-void runInBackground(QObject *context, int &pending, Work work, Done done)
-{
-    auto *watcher = new QFutureWatcher<Result>(context);
-    ++pending;
-    QObject::connect(watcher, &QFutureWatcher<Result>::finished, context,
-                     [watcher, done, &pending] {
-                         --pending;
-                         done(watcher->result());
-                         watcher->deleteLater();
-                     });
-    watcher->setFuture(QtConcurrent::run(std::move(work)));
-}
-
-ui::ModelOverview modelOverview(const core::ModelSummary &summary)
-{
-    ui::ModelOverview overview;
-    overview.path = QString::fromStdString(summary.folder.string());
-    overview.name = QString::fromStdString(summary.name);
-    overview.family = QString::fromStdString(summary.family);
-    overview.resolution = static_cast<int>(summary.imageSize);
-    overview.channels = static_cast<int>(summary.imageChannels);
-    overview.totalParameters = summary.totalParameters;
-    overview.attentionParameters = summary.attentionParameters;
-    overview.description =
-        QObject::tr("Images of %1×%1 pixels; the UNet sees them as %2 channels of %3×%3.")
-            .arg(summary.imageSize)
-            .arg(summary.imageChannels * summary.pixelUnshuffle * summary.pixelUnshuffle)
-            .arg(summary.imageSize / summary.pixelUnshuffle);
-    for (const std::string &block : summary.transformerBlocks) {
-        overview.blockNames << QString::fromStdString(block);
-        int matrices = 0;
-        for (const core::AttentionMatrixInfo &matrix : summary.attentionMatrices) {
-            matrices += matrix.key.rfind(block + ".", 0) == 0 ? 1 : 0;
-        }
-        overview.blockMatrixCounts << matrices;
-    }
-    for (const core::AttentionMatrixInfo &matrix : summary.attentionMatrices) {
-        overview.attentionMatrices.append(
-            {QString::fromStdString(matrix.key),
-             QStringLiteral("%1×%2").arg(matrix.rows).arg(matrix.columns)});
-    }
-    for (const std::string &name : summary.classNames) {
-        overview.classNames << QString::fromStdString(name);
-    }
-    return overview;
-}
-
-std::optional<MeasuredSpeed> storedSpeed()
-{
-    MeasuredSpeed speed;
-    speed.dpStepSeconds = settings::kDpStepSeconds.value();
-    speed.probeSeconds = settings::kProbeSeconds.value();
-    speed.peakMemoryMb = settings::kPeakMemoryMb.value();
-    speed.threads = settings::kSpeedThreads.value();
-    if (speed.dpStepSeconds <= 0.0) {
-        return std::nullopt;
-    }
-    return speed;
-}
-
-ui::PrivacyInputs privacyInputs(const core::RunConfig &config)
-{
-    ui::PrivacyInputs inputs;
-    inputs.epsilon = config.privacy.epsilon;
-    inputs.delta = config.privacy.delta;
-    inputs.ratio = config.selection.ratio;
-    inputs.probeNoise = config.probe.noiseMultiplier;
-    inputs.probeSampleSize = config.probe.sampleSize;
-    inputs.steps = config.train.steps;
-    inputs.batchSize = config.train.batchSize;
-    return inputs;
-}
 
 } // namespace
 
@@ -127,7 +47,7 @@ StudioController::StudioController(ui::MainWindow *window, RunWorker::Executor e
     , m_gallery(new ui::GalleryPanel(window))
     , m_compare(new ui::ComparePanel(window))
     , m_export(new ui::ExportPanel(window))
-    , m_speed(storedSpeed())
+    , m_setup(m_data, m_model, m_privacy, &m_tasks)
 {
     window->addPanel(QStringLiteral("data"), tr("1  Data"), m_data);
     window->addPanel(QStringLiteral("model"), tr("2  Public model"), m_model);
@@ -138,9 +58,6 @@ StudioController::StudioController(ui::MainWindow *window, RunWorker::Executor e
     window->addPanel(QStringLiteral("compare"), tr("7  Compare"), m_compare);
     window->addPanel(QStringLiteral("export"), tr("8  Export"), m_export);
     m_compare->setRowNames(comparisonRowNames());
-    m_previewTimer.setSingleShot(true);
-    m_previewTimer.setInterval(kPreviewDelayMs);
-    connect(&m_previewTimer, &QTimer::timeout, this, [this] { runPreview(false); });
     connectPanels();
     window->setRecentRuns(settings::kRecentRuns.value());
     window->setCloseGuard([this] { return confirmClose(); });
@@ -150,11 +67,6 @@ StudioController::StudioController(ui::MainWindow *window, RunWorker::Executor e
 
 void StudioController::connectPanels()
 {
-    connect(m_data, &ui::DataPanel::loadRequested, this, &StudioController::loadDataset);
-    connect(m_model, &ui::ModelPanel::modelRequested, this, &StudioController::loadModel);
-    connect(m_privacy, &ui::PrivacyPanel::inputsChanged, this, &StudioController::schedulePreview);
-    connect(m_privacy, &ui::PrivacyPanel::measureSpeedRequested, this,
-            &StudioController::measureSpeed);
     connect(m_window, &ui::MainWindow::newRunRequested, this, &StudioController::askNewRun);
     connect(m_window, &ui::MainWindow::openRunRequested, this, [this](const QString &folder) {
         if (!openRun(folder)) {
@@ -253,17 +165,12 @@ void StudioController::connectPanels()
 
 void StudioController::start()
 {
-    loadDataset(m_data->choice());
-    loadModel(m_model->modelPath());
-    schedulePreview();
+    m_setup.refreshAll();
 }
 
 void StudioController::waitForBackgroundWork()
 {
-    while (m_pendingWork > 0 || m_previewTimer.isActive()) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-        QThread::msleep(5);
-    }
+    m_tasks.waitForAll([this] { return m_setup.isPreviewPending(); });
 }
 
 void StudioController::loadSynchronously(const QString &runFolder)
@@ -271,127 +178,7 @@ void StudioController::loadSynchronously(const QString &runFolder)
     if (!runFolder.isEmpty()) {
         openRun(runFolder);
     }
-    loadDataset(m_data->choice());
-    loadModel(m_model->modelPath());
-    waitForBackgroundWork();
-    runPreview(true);
-    waitForBackgroundWork();
-}
-
-void StudioController::loadDataset(const ui::DatasetChoice &choice)
-{
-    m_data->showLoading();
-    runInBackground<DatasetInspection>(
-        this, m_pendingWork, [choice] { return inspectDataset(choice); },
-        [this](const DatasetInspection &inspection) { applyDataset(inspection); });
-}
-
-void StudioController::applyDataset(const DatasetInspection &inspection)
-{
-    if (!inspection.error.isEmpty()) {
-        m_data->showError(inspection.error);
-        m_trainRecords = 0;
-    } else {
-        m_data->showOverview(inspection.overview);
-        m_trainRecords = inspection.trainRecords;
-    }
-    m_privacy->setRecordCount(m_trainRecords);
-}
-
-void StudioController::loadModel(const QString &path)
-{
-    m_model->showLoading();
-    runInBackground<core::Expected<core::ModelSummary>>(
-        this, m_pendingWork, [path] { return core::summarizePublicModel(path.toStdString()); },
-        [this](const core::Expected<core::ModelSummary> &summary) { applyModel(summary); });
-}
-
-void StudioController::applyModel(const core::Expected<core::ModelSummary> &summary)
-{
-    if (!summary) {
-        m_model->showError(QString::fromStdString(summary.error().message));
-        m_modelSummary.reset();
-    } else {
-        m_model->showOverview(modelOverview(summary.value()));
-        m_modelSummary = summary.value();
-    }
-    schedulePreview();
-}
-
-void StudioController::schedulePreview()
-{
-    m_previewTimer.start();
-}
-
-void StudioController::runPreview(bool final)
-{
-    PreviewRequest request;
-    request.inputs = m_privacy->inputs();
-    request.trainRecords = m_trainRecords;
-    request.model = m_modelSummary;
-    request.speed = m_speed;
-    request.final = final;
-    const int generation = final ? m_previewGeneration : ++m_previewGeneration;
-    runInBackground<ui::PrivacyPreview>(
-        this, m_pendingWork, [request] { return computePrivacyPreview(request); },
-        [this, generation, final](const ui::PrivacyPreview &preview) {
-            if (generation != m_previewGeneration) {
-                return; // the inputs moved on
-            }
-            m_privacy->showPreview(preview);
-            if (!final && preview.error.isEmpty()) {
-                runPreview(true); // refine the fast RDP estimate with PRV
-            }
-        });
-}
-
-void StudioController::measureSpeed()
-{
-    m_privacy->setEnabled(false);
-    runInBackground<std::optional<MeasuredSpeed>>(
-        this, m_pendingWork, [] { return app::measureSpeed(nullptr); },
-        [this](const std::optional<MeasuredSpeed> &speed) {
-            m_privacy->setEnabled(true);
-            if (speed) {
-                m_speed = speed;
-                settings::kDpStepSeconds.setValue(speed->dpStepSeconds);
-                settings::kProbeSeconds.setValue(speed->probeSeconds);
-                settings::kPeakMemoryMb.setValue(speed->peakMemoryMb);
-                settings::kSpeedThreads.setValue(speed->threads);
-            }
-            schedulePreview();
-        });
-}
-
-core::RunConfig StudioController::newRunConfig() const
-{
-    // The quick preset is sized for a CPU; the privacy page's choices override it.
-    core::RunConfig config = core::presetConfig(m_preset.toStdString()).value();
-    config.compareVariants.clear();
-    config.variant = core::RunVariant::DpSapf;
-    config.dataset = datasetSettings(m_data->choice());
-    config.modelPath = m_model->modelPath().toStdString();
-    const ui::PrivacyInputs inputs = m_privacy->inputs();
-    config.privacy.epsilon = inputs.epsilon;
-    config.privacy.delta = inputs.delta;
-    config.selection.ratio = inputs.ratio;
-    config.probe.noiseMultiplier = inputs.probeNoise;
-    config.probe.sampleSize = inputs.probeSampleSize;
-    config.train.steps = inputs.steps;
-    config.train.batchSize = inputs.batchSize;
-    return config;
-}
-
-bool StudioController::setNewRunPreset(const QString &name)
-{
-    const core::Expected<core::RunConfig> preset = core::presetConfig(name.toStdString());
-    if (!preset) {
-        return false;
-    }
-    m_preset = name;
-    m_privacy->setInputs(privacyInputs(preset.value()));
-    schedulePreview();
-    return true;
+    m_setup.refreshAllAndWait();
 }
 
 void StudioController::askNewRun()
@@ -418,7 +205,7 @@ bool StudioController::createRun(const QString &folder)
 {
     RunJob job;
     job.runDir = folder;
-    core::RunConfig config = newRunConfig();
+    core::RunConfig config = m_setup.newRunConfig();
     config.name = QFileInfo(folder).fileName().toStdString();
     job.config = config;
     job.lastStage = core::RunStage::Prepare;
@@ -482,9 +269,7 @@ bool StudioController::openRun(const QString &folder)
         m_train->curves()->clearTracks();
         m_track = m_train->curves()->addTrack(QString::fromStdString(m_snapshot->summary.name));
         m_train->curves()->setEpsilonTarget(m_snapshot->config.privacy.epsilon);
-        m_privacy->setInputs(privacyInputs(m_snapshot->config));
-        m_data->setChoice(datasetChoice(m_snapshot->config.dataset));
-        m_model->setModelPath(QString::fromStdString(m_snapshot->config.modelPath));
+        m_setup.showRunConfig(m_snapshot->config);
         rememberRecent(m_runFolder);
         if (!m_compared.contains(m_runFolder)) {
             m_compared.prepend(m_runFolder);

@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Wires the workflow's panels to the core: builds the eight panels into the main window, runs
-// short jobs (dataset scan, model summary, privacy preview, speed test) with QtConcurrent and run
-// jobs through the RunController, and refreshes the views from the open run folder.
+// Wires the workflow's panels to the core: builds the eight panels into the main window, leaves
+// the set-up pages to RunSetupController, runs jobs on a run folder through the RunController and
+// refreshes the saliency, train, gallery, compare and export pages from the open run folder.
 #pragma once
 
-#include "dataset_inspector.h"
-#include "dpsapf/core/model_summary.h"
-#include "privacy_preview.h"
+#include "background_tasks.h"
 #include "run_controller.h"
 #include "run_folder_reader.h"
+#include "run_setup_controller.h"
 
 #include <QObject>
 #include <QStringList>
-#include <QTimer>
 
 #include <optional>
 
@@ -45,9 +43,7 @@ public:
     bool openRun(const QString &folder);
     // A new run in `folder` from the current data, model and privacy choices (prepare only).
     bool createRun(const QString &folder);
-    // The preset new runs start from ("quick" by default); its budget and sizes go into the
-    // privacy page, whose values then override the preset.
-    bool setNewRunPreset(const QString &name);
+    [[nodiscard]] RunSetupController *setup() { return &m_setup; }
     [[nodiscard]] QString currentRun() const { return m_runFolder; }
     [[nodiscard]] RunController *runs() { return &m_runs; }
     [[nodiscard]] QStringList comparedRuns() const { return m_compared; }
@@ -69,14 +65,6 @@ Q_SIGNALS:
 
 private:
     void connectPanels();
-    void loadDataset(const ui::DatasetChoice &choice);
-    void applyDataset(const DatasetInspection &inspection);
-    void loadModel(const QString &path);
-    void applyModel(const core::Expected<core::ModelSummary> &summary);
-    void schedulePreview();
-    void runPreview(bool final);
-    void measureSpeed();
-    [[nodiscard]] core::RunConfig newRunConfig() const;
     void askNewRun();
     void startJob(const RunJob &job);
     void onJobFinished(const JobOutcome &outcome);
@@ -101,12 +89,8 @@ private:
     ui::ComparePanel *m_compare;
     ui::ExportPanel *m_export;
 
-    qint64 m_trainRecords = 0;
-    std::optional<core::ModelSummary> m_modelSummary;
-    std::optional<MeasuredSpeed> m_speed;
-    QTimer m_previewTimer;
-    int m_previewGeneration = 0;
-    int m_pendingWork = 0;
+    BackgroundTasks m_tasks;
+    RunSetupController m_setup;
 
     QString m_runFolder;
     std::optional<RunSnapshot> m_snapshot;
@@ -114,7 +98,6 @@ private:
     int m_track = -1;
     QStringList m_compared;
     bool m_closeWhenIdle = false;
-    QString m_preset = QStringLiteral("quick");
 };
 
 } // namespace dpsapf::app

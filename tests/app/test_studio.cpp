@@ -316,12 +316,14 @@ void TestStudio::metricsReaderReadsIncrementally()
 void TestStudio::smokeRunFromTheGuiWithoutStalls()
 {
     QTemporaryDir dir;
-    const QString runFolder = qEnvironmentVariableIsSet("DPSAPF_KEEP_RUN") ? qEnvironmentVariable("DPSAPF_KEEP_RUN") : dir.filePath(QStringLiteral("smoke"));
+    const QString runFolder = qEnvironmentVariableIsSet("DPSAPF_KEEP_RUN")
+                                  ? qEnvironmentVariable("DPSAPF_KEEP_RUN")
+                                  : dir.filePath(QStringLiteral("smoke"));
     ui::LogModel logModel;
     ui::MainWindow window(&logModel, ui::EngineInfo{});
     app::StudioController studio(&window);
     window.show();
-    QVERIFY(studio.setNewRunPreset(QStringLiteral("smoke")));
+    QVERIFY(studio.setup()->setPreset(QStringLiteral("smoke")));
     studio.start();
     studio.waitForBackgroundWork();
     QVERIFY2(studio.privacyPanel()->previewText().contains(QStringLiteral("σ")),

@@ -16,7 +16,7 @@
 
 namespace dpsapf::ui {
 namespace {
-constexpr int kGalleryHeight = 260;
+constexpr int kGalleryHeight = 220;
 } // namespace
 
 ComparePanel::ComparePanel(QWidget *parent)
@@ -41,7 +41,7 @@ ComparePanel::ComparePanel(QWidget *parent)
     auto *galleryScroll = new QScrollArea(this);
     galleryScroll->setWidget(m_galleryHost);
     galleryScroll->setWidgetResizable(true);
-    galleryScroll->setMinimumHeight(kGalleryHeight + 40);
+    galleryScroll->setMinimumWidth(160);
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_add);
@@ -50,16 +50,20 @@ ComparePanel::ComparePanel(QWidget *parent)
     buttons->addWidget(m_pairedReason);
     buttons->addWidget(m_paired);
 
-    auto *split = new QSplitter(Qt::Horizontal, this);
+    auto *lower = new QSplitter(Qt::Horizontal, this);
+    lower->addWidget(m_curves);
+    lower->addWidget(galleryScroll);
+    lower->setStretchFactor(0, 3);
+    lower->setStretchFactor(1, 2);
+    auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_table);
-    split->addWidget(m_curves);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
+    split->addWidget(lower);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
     layout->addWidget(split, 1);
-    layout->addWidget(galleryScroll);
 
     connect(m_add, &QPushButton::clicked, this, &ComparePanel::addRunRequested);
     connect(m_remove, &QPushButton::clicked, this, [this] {

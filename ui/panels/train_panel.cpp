@@ -103,7 +103,12 @@ void TrainPanel::setState(State state)
     case State::Ready: m_stage->setText(tr("Idle")); break;
     case State::Paused: m_stage->setText(tr("Paused")); break;
     case State::Stopping: m_stage->setText(tr("Stopping…")); break;
-    case State::Finished: m_stage->setText(tr("Finished")); break;
+    case State::Finished:
+        m_stage->setText(tr("Finished"));
+        m_progress->setRange(0, 1);
+        m_progress->setValue(1);
+        m_progress->setFormat(QStringLiteral("%p%"));
+        break;
     case State::Running: break;
     }
 }
