@@ -166,20 +166,25 @@ int runGui(int argc, char **argv)
         if (!commandLine.panel.isEmpty()) {
             window.showPanel(commandLine.panel);
         }
+        QString runError;
         if (screenshotMode) {
-            studio.loadSynchronously(commandLine.runFolder);
-            exitCode = saveScreenshot(window, commandLine.screenshotPath);
+            exitCode = studio.loadSynchronously(commandLine.runFolder, &runError)
+                           ? saveScreenshot(window, commandLine.screenshotPath)
+                           : 1;
+        } else if (!commandLine.runFolder.isEmpty() &&
+                   !studio.openRun(commandLine.runFolder, &runError)) {
+            exitCode = 1;
         } else {
             window.restoreGeometry(settings::kWindowGeometry.value());
             window.restoreState(settings::kWindowState.value());
-            if (!commandLine.runFolder.isEmpty()) {
-                studio.openRun(commandLine.runFolder);
-            }
             studio.start();
             window.show();
             exitCode = QApplication::exec();
             settings::kWindowGeometry.setValue(window.saveGeometry());
             settings::kWindowState.setValue(window.saveState());
+        }
+        if (!runError.isEmpty()) {
+            std::fprintf(stderr, "dpsapf-studio: --run: %s\n", qPrintable(runError));
         }
     }
 

@@ -69,9 +69,9 @@ void StudioController::connectPanels()
 {
     connect(m_window, &ui::MainWindow::newRunRequested, this, &StudioController::askNewRun);
     connect(m_window, &ui::MainWindow::openRunRequested, this, [this](const QString &folder) {
-        if (!openRun(folder)) {
-            QMessageBox::warning(m_window, tr("Open run"),
-                                 tr("%1 could not be opened; see the log.").arg(folder));
+        QString error;
+        if (!openRun(folder, &error)) {
+            QMessageBox::warning(m_window, tr("Open run"), error);
         }
     });
 
@@ -173,12 +173,13 @@ void StudioController::waitForBackgroundWork()
     m_tasks.waitForAll([this] { return m_setup.isPreviewPending(); });
 }
 
-void StudioController::loadSynchronously(const QString &runFolder)
+bool StudioController::loadSynchronously(const QString &runFolder, QString *error)
 {
-    if (!runFolder.isEmpty()) {
-        openRun(runFolder);
+    if (!runFolder.isEmpty() && !openRun(runFolder, error)) {
+        return false;
     }
     m_setup.refreshAllAndWait();
+    return true;
 }
 
 void StudioController::askNewRun()
@@ -253,11 +254,15 @@ void StudioController::onJobFinished(const JobOutcome &outcome)
     }
 }
 
-bool StudioController::openRun(const QString &folder)
+bool StudioController::openRun(const QString &folder, QString *error)
 {
     core::Expected<RunSnapshot> snapshot = readRunSnapshot(folder);
     if (!snapshot) {
-        m_window->statusBar()->showMessage(QString::fromStdString(snapshot.error().message));
+        const QString message = QString::fromStdString(snapshot.error().message);
+        m_window->statusBar()->showMessage(message);
+        if (error != nullptr) {
+            *error = message;
+        }
         return false;
     }
     const bool sameRun = snapshot->folder == m_runFolder && m_snapshot.has_value();

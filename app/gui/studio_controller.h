@@ -39,8 +39,8 @@ public:
     // Starts the initial background scans (the default dataset and the bundled model).
     void start();
     // Loads everything synchronously (for --screenshot): dataset, model, PRV preview, the run.
-    void loadSynchronously(const QString &runFolder);
-    bool openRun(const QString &folder);
+    bool loadSynchronously(const QString &runFolder, QString *error);
+    bool openRun(const QString &folder, QString *error = nullptr);
     // A new run in `folder` from the current data, model and privacy choices (prepare only).
     bool createRun(const QString &folder);
     [[nodiscard]] RunSetupController *setup() { return &m_setup; }

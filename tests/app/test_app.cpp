@@ -125,6 +125,17 @@ void TestApp::guiCommandLineParsesScreenshotAndThreads()
     QCOMPARE(parsed.action, app::GuiCommandLine::Action::Run);
     QCOMPARE(parsed.screenshotPath, QStringLiteral("/tmp/x.png"));
     QCOMPARE(parsed.computeThreads, 3);
+
+    const auto panel = app::parseGuiCommandLine(
+        {QStringLiteral("dpsapf-studio"), QStringLiteral("--panel"), QStringLiteral("saliency"),
+         QStringLiteral("--run"), QStringLiteral("/runs/a")});
+    QCOMPARE(panel.action, app::GuiCommandLine::Action::Run);
+    QCOMPARE(panel.panel, QStringLiteral("saliency"));
+    QCOMPARE(panel.runFolder, QStringLiteral("/runs/a"));
+    const auto badPanel = app::parseGuiCommandLine(
+        {QStringLiteral("dpsapf-studio"), QStringLiteral("--panel"), QStringLiteral("heatmap")});
+    QCOMPARE(badPanel.action, app::GuiCommandLine::Action::UsageError);
+    QVERIFY(badPanel.errorText.contains(QStringLiteral("saliency")));
 }
 
 void TestApp::cliVersionAndHelp()
@@ -436,6 +447,22 @@ void TestApp::guiScreenshotWritesPng()
     QVERIFY(image.width() >= 400 && image.height() >= 300);
     // The screenshot run does not change the user's saved window state.
     QVERIFY(!QFileInfo::exists(home.path() + QStringLiteral("/config/dpsapf/dpsapf-studio.conf")));
+
+    // One page; a folder that is not a run is an error naming it, with no screenshot.
+    const QString privacy = home.filePath(QStringLiteral("privacy.png"));
+    const ProcessResult page = runProgram(kGui,
+                                          {QStringLiteral("--screenshot"), privacy,
+                                           QStringLiteral("--panel"), QStringLiteral("privacy")},
+                                          home.path());
+    QCOMPARE(page.exitCode, 0);
+    QVERIFY(QImage(privacy) != image);
+    const QString missing = home.filePath(QStringLiteral("missing.png"));
+    const ProcessResult notARun = runProgram(
+        kGui, {QStringLiteral("--screenshot"), missing, QStringLiteral("--run"), home.path()},
+        home.path());
+    QCOMPARE(notARun.exitCode, 1);
+    QVERIFY2(notARun.err.contains(QStringLiteral("config.json")), qPrintable(notARun.err));
+    QVERIFY(!QFileInfo::exists(missing));
 }
 
 void TestApp::translationsAreEmbedded_data()
