@@ -93,3 +93,5 @@ private:
 };
 
 } // namespace dpsapf::ui
+
+Q_DECLARE_METATYPE(dpsapf::ui::PrivacyInputs)
