@@ -4,6 +4,7 @@
 
 #include "cli_app.h"
 #include "dpsapf/core/benchmarks.h"
+#include "dpsapf/core/evaluation.h"
 
 #include <nlohmann/json.hpp>
 
@@ -44,6 +45,8 @@ struct BenchArguments {
     std::int64_t samplingSteps = 25;
     std::int64_t dimension = 2048;
     std::int64_t samples = 10000;
+    std::string backbone;
+    std::int64_t images = 2000;
     bool json = false;
 };
 
@@ -149,9 +152,35 @@ void addBenchCommands(CLI::App &cli, CommandTable &commands)
                     {"samples", result->samples},
                     {"statistics_s", result->statisticsSeconds},
                     {"distance_s", result->distanceSeconds},
-                    {"distance", result->distance}};
+                    {"distance", result->distance},
+                    {"route", "lapack (dpotrf + dsygst + dsyevd)"},
+                    {"cholesky_matmul_s", result->choleskySeconds},
+                    {"cholesky_matmul_distance", result->choleskyDistance},
+                    {"eigh_s", result->eighSeconds},
+                    {"eigh_distance", result->eighDistance}};
         }
         return report(result, "frechet", json, arguments->json);
+    });
+
+    auto *fid = bench->add_subcommand(
+        "fid", "Feature-extraction throughput of an FID backbone (28 x 28 gray images)");
+    fid->add_option("--backbone", arguments->backbone,
+                    "TorchScript file (default: the bundled GlyphNet)");
+    fid->add_option("--images", arguments->images, "Images")->check(CLI::Range(1, 1000000));
+    fid->add_flag("--json", arguments->json, "One JSON object");
+    commands.add(fid, [arguments] {
+        core::EvaluationOptions options;
+        options.backbone = arguments->backbone;
+        const auto result = core::benchmarkFidThroughput(options, arguments->images);
+        nlohmann::json json;
+        if (result) {
+            json = {{"benchmark", "fid"},
+                    {"backbone", result->backbone},
+                    {"images", result->images},
+                    {"dimension", result->dimension},
+                    {"images_per_s", result->imagesPerSecond}};
+        }
+        return report(result, "fid", json, arguments->json);
     });
 }
 

@@ -9,6 +9,7 @@
 #include "dpsapf/core/logging.h"
 #include "dpsapf/core/runtime_info.h"
 #include "dpsapf/core/version.h"
+#include "evaluate_command.h"
 #include "pretrain_command.h"
 #include "privacy_command.h"
 #include "run_command.h"
@@ -87,6 +88,7 @@ int runCli(int argc, char **argv)
     addPrivacyCommands(cli, commands);
     addPretrainCommands(cli, commands);
     addRunCommands(cli, commands);
+    addEvaluateCommands(cli, commands);
     addBenchCommands(cli, commands);
 
     try {

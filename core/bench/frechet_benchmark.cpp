@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <tuple>
 
 namespace dpsapf::core {
 
@@ -32,16 +33,28 @@ Expected<FrechetBenchmarkResult> benchmarkFrechet(std::int64_t dimension, std::i
         return (!a ? a : b).error();
     }
     (void)frechetDistance(*a, *b); // warm-up
-    start = Clock::now();
-    for (std::int64_t i = 0; i < repeats; ++i) {
-        Expected<double> distance = frechetDistance(*a, *b);
-        if (!distance) {
-            return distance.error();
+    const auto timeRoute = [&](FrechetRoute route, double &seconds,
+                               double &distance) -> Expected<bool> {
+        const auto begin = Clock::now();
+        for (std::int64_t i = 0; i < repeats; ++i) {
+            Expected<double> value = frechetDistance(*a, *b, route);
+            if (!value) {
+                return value.error();
+            }
+            distance = value.value();
         }
-        result.distance = distance.value();
+        seconds = std::chrono::duration<double>(Clock::now() - begin).count() /
+                  static_cast<double>(repeats);
+        return true;
+    };
+    for (const auto &[route, seconds, distance] :
+         {std::tuple{FrechetRoute::Lapack, &result.distanceSeconds, &result.distance},
+          std::tuple{FrechetRoute::Cholesky, &result.choleskySeconds, &result.choleskyDistance},
+          std::tuple{FrechetRoute::Eigh, &result.eighSeconds, &result.eighDistance}}) {
+        if (auto done = timeRoute(route, *seconds, *distance); !done) {
+            return done.error();
+        }
     }
-    result.distanceSeconds =
-        std::chrono::duration<double>(Clock::now() - start).count() / static_cast<double>(repeats);
     return result;
 }
 

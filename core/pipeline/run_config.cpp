@@ -197,6 +197,18 @@ Expected<bool> RunConfig::validate() const
     if (generate.batchSize < 1) {
         return fieldError("generate.batch_size", "must be >= 1");
     }
+    if (eval.liveEvery < 0) {
+        return fieldError("eval.live_every", "must be >= 0 (0 = at every checkpoint)");
+    }
+    if (eval.liveImagesPerClass < 2) {
+        return fieldError("eval.live_images_per_class", "must be >= 2");
+    }
+    if (eval.liveProxyRecords < 1) {
+        return fieldError("eval.live_proxy_records", "must be >= 1");
+    }
+    if (!(eval.liveMaxCost >= 0.0) || !std::isfinite(eval.liveMaxCost)) {
+        return fieldError("eval.live_max_cost", "must be >= 0 (0 = never skip)");
+    }
     return true;
 }
 

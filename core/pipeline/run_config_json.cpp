@@ -180,6 +180,13 @@ Expected<RunConfig> readComplete(const json &j)
     c.exports.npz = e.at("npz").get<bool>();
     c.exports.lora = e.at("lora").get<bool>();
     c.exports.report = e.at("report").get<bool>();
+
+    const json &v = j.at("eval");
+    c.eval.live = v.at("live").get<bool>();
+    c.eval.liveEvery = integer(v.at("live_every"));
+    c.eval.liveImagesPerClass = integer(v.at("live_images_per_class"));
+    c.eval.liveProxyRecords = integer(v.at("live_proxy_records"));
+    c.eval.liveMaxCost = v.at("live_max_cost").get<double>();
     return c;
 }
 } // namespace
@@ -247,6 +254,12 @@ nlohmann::json RunConfig::toJson() const
           {"npz", exports.npz},
           {"lora", exports.lora},
           {"report", exports.report}}},
+        {"eval",
+         {{"live", eval.live},
+          {"live_every", eval.liveEvery},
+          {"live_images_per_class", eval.liveImagesPerClass},
+          {"live_proxy_records", eval.liveProxyRecords},
+          {"live_max_cost", eval.liveMaxCost}}},
     };
 }
 

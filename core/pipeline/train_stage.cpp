@@ -8,6 +8,7 @@
 #include "dpsapf/core/logging.h"
 #include "dpsapf/core/poisson_sampler.h"
 #include "dpsapf/core/privacy_ledger.h"
+#include "eval/live_evaluator.h"
 #include "model/unet/unet.h"
 #include "pipeline/diffusion_loss.h"
 #include "pipeline/dp_checkpoint.h"
@@ -91,6 +92,8 @@ private:
     double trainStep();
     Expected<bool> checkpoint(bool finished);
     Expected<bool> writeSampleGrid();
+    void startLiveMetrics();
+    void liveMetrics(std::int64_t last);
     void appendMetrics(const nlohmann::json &line);
     Expected<bool> truncateMetrics();
 
@@ -106,6 +109,10 @@ private:
     std::optional<PrivacyLedger> m_ledger;
     std::int64_t m_done = 0;
     double m_elapsedBefore = 0.0;
+    std::unique_ptr<LiveEvaluator> m_live;
+    double m_trainSeconds = 0.0;    // in trainStep, this session
+    double m_evalSeconds = 0.0;     // live metrics (reference statistics included), this session
+    double m_lastEvalSeconds = 0.0; // the latest live evaluation
     Clock::time_point m_sessionStart = Clock::now();
 };
 
@@ -129,6 +136,58 @@ double DpTrainer::trainStep()
     ++m_done;
     return batch.empty() ? std::numeric_limits<double>::quiet_NaN()
                          : lossSum / static_cast<double>(batch.size());
+}
+
+void DpTrainer::startLiveMetrics()
+{
+    if (!m_run.config.eval.live) {
+        return;
+    }
+    const auto start = Clock::now();
+    Expected<std::unique_ptr<LiveEvaluator>> live = LiveEvaluator::create(m_run, m_data);
+    m_evalSeconds += std::chrono::duration<double>(Clock::now() - start).count();
+    if (!live) {
+        m_run.message(RunStage::Train,
+                      "live metrics are off: " + live.error().message); // training goes on
+        return;
+    }
+    m_live = std::move(live).value();
+}
+
+// FID and the accuracy proxy every eval.live_every steps (0: at checkpoints) and at the end,
+// unless that would push their time over eval.live_max_cost of the training time.
+void DpTrainer::liveMetrics(std::int64_t last)
+{
+    const EvalSettings &settings = m_run.config.eval;
+    const std::int64_t every =
+        settings.liveEvery > 0 ? settings.liveEvery : m_run.config.train.checkpointEvery;
+    if (!m_live || (m_done % every != 0 && m_done != last)) {
+        return;
+    }
+    if (settings.liveMaxCost > 0.0 &&
+        m_evalSeconds + m_lastEvalSeconds > settings.liveMaxCost * m_trainSeconds) {
+        return;
+    }
+    const auto start = Clock::now();
+    m_fineTune.setPerSampleRecorder(nullptr);
+    Expected<nlohmann::json> line =
+        m_live->evaluate(m_fineTune.unet(), *m_fineTune.conditioner(), m_model, m_done);
+    m_fineTune.setPerSampleRecorder(&m_step->recorder());
+    m_lastEvalSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+    m_evalSeconds += m_lastEvalSeconds;
+    if (!line) {
+        m_run.message(RunStage::Train, "live metrics failed and are off: " + line.error().message);
+        m_live.reset();
+        return;
+    }
+    appendMetrics(line.value());
+    m_run.message(RunStage::Train,
+                  fmt::format("step {}: FID {:.2f} ({}, {} images), accuracy proxy {:.3f} "
+                              "(sensitive data; not covered by the DP guarantee)",
+                              m_done, line->at("fid").get<double>(),
+                              line->at("fid_backbone").get<std::string>(),
+                              line->at("fid_images").get<std::int64_t>(),
+                              line->at("accuracy_proxy").get<double>()));
 }
 
 void DpTrainer::appendMetrics(const nlohmann::json &line)
@@ -303,6 +362,7 @@ Expected<RunOutcome> DpTrainer::run()
             return done.error();
         }
     }
+    startLiveMetrics();
     while (m_done < last) {
         while (m_run.paused() && !m_run.stopNow()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -310,7 +370,9 @@ Expected<RunOutcome> DpTrainer::run()
         if (m_run.stopNow()) {
             return RunOutcome::Stopped;
         }
+        const auto stepStart = Clock::now();
         const double loss = trainStep();
+        m_trainSeconds += std::chrono::duration<double>(Clock::now() - stepStart).count();
         if (auto recorded = m_ledger->record({"dp-sgd", mechanism, sensitivity}); !recorded) {
             return recorded.error();
         }
@@ -338,6 +400,7 @@ Expected<RunOutcome> DpTrainer::run()
         progress.etaSeconds =
             seconds / static_cast<double>(m_done - firstStep) * static_cast<double>(last - m_done);
         m_run.emit(progress);
+        liveMetrics(last);
         if (m_done % m_run.config.train.checkpointEvery == 0 || m_done == last) {
             if (auto done = checkpoint(m_done == last); !done) {
                 return done.error();

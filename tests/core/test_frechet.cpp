@@ -71,10 +71,13 @@ void TestFrechet::matchesTheSqrtmReference()
         const auto a = featureStatistics(x).value();
         const auto b = featureStatistics(y).value();
         const double expected = referenceDistance(a, b);
-        const double ours = frechetDistance(a, b).value();
-        QVERIFY2(std::abs(ours - expected) <= 1e-6 * std::abs(expected),
-                 (std::to_string(ours) + " vs " + std::to_string(expected)).c_str());
-        QVERIFY(std::abs(frechetDistance(b, a).value() - ours) <= 1e-6 * ours);
+        for (FrechetRoute route :
+             {FrechetRoute::Lapack, FrechetRoute::Cholesky, FrechetRoute::Eigh}) {
+            const double ours = frechetDistance(a, b, route).value();
+            QVERIFY2(std::abs(ours - expected) <= 1e-6 * std::abs(expected),
+                     (std::to_string(ours) + " vs " + std::to_string(expected)).c_str());
+            QVERIFY(std::abs(frechetDistance(b, a, route).value() - ours) <= 1e-6 * ours);
+        }
     }
     // Fewer samples than dimensions: S1 is singular (the eigh route); symmetric in its arguments.
     const auto few = featureStatistics(torch::randn({20, 48}, torch::kFloat64)).value();
@@ -82,6 +85,9 @@ void TestFrechet::matchesTheSqrtmReference()
     const double forward = frechetDistance(few, many).value();
     QVERIFY2(std::abs(frechetDistance(many, few).value() - forward) <= 1e-6 * forward,
              std::to_string(forward).c_str());
+    const double viaEigh = frechetDistance(few, many, FrechetRoute::Eigh).value();
+    QVERIFY2(std::abs(viaEigh - forward) <= 1e-6 * forward,
+             (std::to_string(viaEigh) + " vs " + std::to_string(forward)).c_str());
 }
 
 void TestFrechet::badInput()

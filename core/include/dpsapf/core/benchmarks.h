@@ -70,6 +70,12 @@ struct FrechetBenchmarkResult {
     double statisticsSeconds = 0.0; // mean and covariance of both feature sets
     double distanceSeconds = 0.0;   // the Fréchet distance from the statistics (mean of repeats)
     double distance = 0.0;
+    // Each route to the trace term (frechet_distance.h), mean of repeats; distanceSeconds is the
+    // default route (LAPACK).
+    double choleskySeconds = 0.0;
+    double eighSeconds = 0.0;
+    double choleskyDistance = 0.0;
+    double eighDistance = 0.0;
 };
 
 // Two random feature sets of `samples` x `dimension` (float64).

@@ -105,6 +105,21 @@ struct ExportSettings {
     bool report = true;           // privacy_report.json / .md
 };
 
+// Live metrics during training (docs/evaluation.md): every `live_every` steps (0 = at every
+// checkpoint) a small class-balanced sample is generated with fixed seeds and its FID against
+// the training split (bundled backbone, cached statistics) and a nearest-class-mean accuracy
+// proxy are appended to metrics.jsonl. Computed on sensitive data; not covered by the DP
+// guarantee.
+struct EvalSettings {
+    bool live = true;
+    std::int64_t liveEvery = 0;
+    std::int64_t liveImagesPerClass = 10;
+    std::int64_t liveProxyRecords = 1000; // training records the accuracy proxy classifies
+    // An evaluation is skipped when the time spent on live metrics would exceed this fraction of
+    // the training time so far (0 = never skip).
+    double liveMaxCost = 0.1;
+};
+
 struct RunConfig {
     std::string name;
     RunVariant variant = RunVariant::DpSapf;
@@ -124,6 +139,7 @@ struct RunConfig {
     TrainSettings train;
     GenerateSettings generate;
     ExportSettings exports;
+    EvalSettings eval;
 
     // Checks that need no data; messages start with the JSON key ("privacy.epsilon: ...").
     [[nodiscard]] Expected<bool> validate() const;
