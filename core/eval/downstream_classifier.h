@@ -9,8 +9,8 @@
 //   conv 3x3 C->16, BN, ReLU
 //   BasicBlock 16->32, stride 2 (3x3 conv, BN, ReLU, 3x3 conv, BN; 1x1 conv + BN shortcut)
 //   BasicBlock 32->64, stride 2
-//   global average pool, linear 64 -> classes
-// Adam (lr 1e-3, no weight decay), batch 128, no augmentation, no EMA.
+//   flatten, linear 64 * ceil(H/4) * ceil(W/4) -> classes (the layout matters for clothing)
+// Adam (lr 1e-3 halved every epoch, no weight decay), batch 128, no augmentation, no EMA.
 #pragma once
 
 #include "dpsapf/core/expected.h"

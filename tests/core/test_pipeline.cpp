@@ -144,7 +144,8 @@ void TestPipeline::runFolderHasEveryFile()
              kRecords - kRecords / 12);
     QCOMPARE(config.at("resolved").at("delta_rule").get<std::string>(), std::string("1/(N ln N)"));
     QCOMPARE(config.at("config").at("train").at("steps").get<std::int64_t>(), std::int64_t{4});
-    // metrics.jsonl: one line per step plus one per checkpoint, steps ascending.
+    // metrics.jsonl: one line per step plus one per checkpoint, steps ascending, and live
+    // evaluation lines (test_evaluation.cpp checks those).
     std::ifstream metrics(paths.metrics());
     std::vector<std::int64_t> steps;
     int checkpoints = 0;
@@ -153,6 +154,8 @@ void TestPipeline::runFolderHasEveryFile()
         if (json.value("checkpoint", false)) {
             ++checkpoints;
             QVERIFY(json.at("epsilon").get<double>() > 0.0);
+        } else if (json.value("eval", false)) {
+            QVERIFY(json.contains("fid") && json.contains("accuracy_proxy"));
         } else {
             steps.push_back(json.at("step").get<std::int64_t>());
             QVERIFY(json.contains("epsilon_rdp"));
