@@ -19,18 +19,33 @@ LiveEvaluator::LiveEvaluator(RunContext &run, std::unique_ptr<FeatureBackbone> b
 {}
 
 Expected<std::unique_ptr<LiveEvaluator>> LiveEvaluator::create(RunContext &run,
-                                                               const SensitiveData &data)
+                                                               const SensitiveData &data,
+                                                               UNet &unet, Conditioner &conditioner,
+                                                               const PublicModel &model)
 {
     Expected<std::unique_ptr<FeatureBackbone>> backbone = loadFeatureBackbone();
     if (!backbone) {
         return backbone.error();
     }
     std::unique_ptr<LiveEvaluator> live(new LiveEvaluator(run, std::move(backbone).value()));
+    // The reference: all training records or the first live_reference_records of a seeded
+    // permutation.
+    const std::int64_t limit = run.config.eval.liveReferenceRecords;
+    torch::Tensor referenceImages = data.images;
+    if (limit > 0 && limit < data.size()) {
+        auto generator = at::make_generator<at::CPUGeneratorImpl>(run.seed("live-eval-reference"));
+        referenceImages = data.images.index_select(
+            0, torch::randperm(data.size(), generator, torch::kInt64).slice(0, 0, limit));
+    }
     const ReferenceKey key{
-        data.fingerprint, "training split at the model's resolution", data.size(),
+        data.fingerprint,
+        fmt::format("training split at the model's resolution, {} of {} "
+                    "records (seed {})",
+                    referenceImages.size(0), data.size(), run.seed("live-eval-reference")),
+        referenceImages.size(0),
         fmt::format("{}x{}x{}", data.images.size(3), data.images.size(2), data.images.size(1))};
-    Expected<FeatureStatistics> reference =
-        referenceStatistics(*live->m_backbone, data.images, key, run.paths.root / "eval" / "cache");
+    Expected<FeatureStatistics> reference = referenceStatistics(
+        *live->m_backbone, referenceImages, key, run.paths.root / "eval" / "cache");
     if (!reference) {
         return reference.error();
     }
@@ -52,7 +67,21 @@ Expected<std::unique_ptr<LiveEvaluator>> LiveEvaluator::create(RunContext &run,
         live->m_labels.push_back(j / perClass);
         live->m_seeds.push_back(run.seed("live-eval", static_cast<std::uint64_t>(j)));
     }
+    const auto start = std::chrono::steady_clock::now();
+    {
+        torch::NoGradGuard noGrad;
+        (void)synthesize(unet, conditioner, model, {live->m_labels.front()},
+                         {live->m_seeds.front()}, run.config.generate);
+    }
+    live->m_secondsPerImage =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return live;
+}
+
+double LiveEvaluator::expectedSeconds() const
+{
+    return m_lastSeconds > 0.0 ? m_lastSeconds
+                               : m_secondsPerImage * static_cast<double>(m_labels.size());
 }
 
 Expected<nlohmann::json> LiveEvaluator::evaluate(UNet &unet, Conditioner &conditioner,
@@ -84,6 +113,7 @@ Expected<nlohmann::json> LiveEvaluator::evaluate(UNet &unet, Conditioner &condit
     const double proxy = predicted.eq(m_proxyLabels).to(torch::kFloat64).mean().item<double>();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    m_lastSeconds = seconds;
     return nlohmann::json{{"step", step},
                           {"eval", true},
                           {"fid", fid.value()},

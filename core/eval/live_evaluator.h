@@ -23,14 +23,20 @@ namespace dpsapf::core {
 class LiveEvaluator
 {
 public:
-    // Loads the backbone and the reference statistics (cached under <run>/eval/cache).
-    [[nodiscard]] static Expected<std::unique_ptr<LiveEvaluator>> create(RunContext &run,
-                                                                         const SensitiveData &data);
+    // Loads the backbone and the reference statistics (cached under <run>/eval/cache) and times
+    // the generation of one image (the cost estimate before the first evaluation).
+    [[nodiscard]] static Expected<std::unique_ptr<LiveEvaluator>>
+    create(RunContext &run, const SensitiveData &data, UNet &unet, Conditioner &conditioner,
+           const PublicModel &model);
 
     // The metrics line {"step", "eval": true, "fid", "fid_backbone", "fid_images",
     // "accuracy_proxy", "eval_seconds"} for the current weights.
     [[nodiscard]] Expected<nlohmann::json> evaluate(UNet &unet, Conditioner &conditioner,
                                                     const PublicModel &model, std::int64_t step);
+
+    // Seconds the next evaluation is expected to take: the last one's, or before the first one
+    // the one-image generation time times the sample size (an overestimate: batches are faster).
+    [[nodiscard]] double expectedSeconds() const;
 
 private:
     LiveEvaluator(RunContext &run, std::unique_ptr<FeatureBackbone> backbone);
@@ -42,6 +48,8 @@ private:
     torch::Tensor m_proxyLabels;
     std::vector<std::int64_t> m_labels; // of the live sample, class-major
     std::vector<std::uint64_t> m_seeds;
+    double m_secondsPerImage = 0.0;
+    double m_lastSeconds = 0.0;
 };
 
 } // namespace dpsapf::core

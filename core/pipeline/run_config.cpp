@@ -206,6 +206,9 @@ Expected<bool> RunConfig::validate() const
     if (eval.liveProxyRecords < 1) {
         return fieldError("eval.live_proxy_records", "must be >= 1");
     }
+    if (eval.liveReferenceRecords < 0 || eval.liveReferenceRecords == 1) {
+        return fieldError("eval.live_reference_records", "must be >= 2 (0 = all)");
+    }
     if (!(eval.liveMaxCost >= 0.0) || !std::isfinite(eval.liveMaxCost)) {
         return fieldError("eval.live_max_cost", "must be >= 0 (0 = never skip)");
     }

@@ -186,6 +186,7 @@ Expected<RunConfig> readComplete(const json &j)
     c.eval.liveEvery = integer(v.at("live_every"));
     c.eval.liveImagesPerClass = integer(v.at("live_images_per_class"));
     c.eval.liveProxyRecords = integer(v.at("live_proxy_records"));
+    c.eval.liveReferenceRecords = integer(v.at("live_reference_records"));
     c.eval.liveMaxCost = v.at("live_max_cost").get<double>();
     return c;
 }
@@ -259,6 +260,7 @@ nlohmann::json RunConfig::toJson() const
           {"live_every", eval.liveEvery},
           {"live_images_per_class", eval.liveImagesPerClass},
           {"live_proxy_records", eval.liveProxyRecords},
+          {"live_reference_records", eval.liveReferenceRecords},
           {"live_max_cost", eval.liveMaxCost}}},
     };
 }

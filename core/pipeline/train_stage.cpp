@@ -110,9 +110,8 @@ private:
     std::int64_t m_done = 0;
     double m_elapsedBefore = 0.0;
     std::unique_ptr<LiveEvaluator> m_live;
-    double m_trainSeconds = 0.0;    // in trainStep, this session
-    double m_evalSeconds = 0.0;     // live metrics (reference statistics included), this session
-    double m_lastEvalSeconds = 0.0; // the latest live evaluation
+    double m_trainSeconds = 0.0; // in trainStep, this session
+    double m_evalSeconds = 0.0;  // live metrics (reference statistics included), this session
     Clock::time_point m_sessionStart = Clock::now();
 };
 
@@ -144,7 +143,10 @@ void DpTrainer::startLiveMetrics()
         return;
     }
     const auto start = Clock::now();
-    Expected<std::unique_ptr<LiveEvaluator>> live = LiveEvaluator::create(m_run, m_data);
+    m_fineTune.setPerSampleRecorder(nullptr);
+    Expected<std::unique_ptr<LiveEvaluator>> live =
+        LiveEvaluator::create(m_run, m_data, m_fineTune.unet(), *m_fineTune.conditioner(), m_model);
+    m_fineTune.setPerSampleRecorder(&m_step->recorder());
     m_evalSeconds += std::chrono::duration<double>(Clock::now() - start).count();
     if (!live) {
         m_run.message(RunStage::Train,
@@ -165,7 +167,7 @@ void DpTrainer::liveMetrics(std::int64_t last)
         return;
     }
     if (settings.liveMaxCost > 0.0 &&
-        m_evalSeconds + m_lastEvalSeconds > settings.liveMaxCost * m_trainSeconds) {
+        m_evalSeconds + m_live->expectedSeconds() > settings.liveMaxCost * m_trainSeconds) {
         return;
     }
     const auto start = Clock::now();
@@ -173,8 +175,7 @@ void DpTrainer::liveMetrics(std::int64_t last)
     Expected<nlohmann::json> line =
         m_live->evaluate(m_fineTune.unet(), *m_fineTune.conditioner(), m_model, m_done);
     m_fineTune.setPerSampleRecorder(&m_step->recorder());
-    m_lastEvalSeconds = std::chrono::duration<double>(Clock::now() - start).count();
-    m_evalSeconds += m_lastEvalSeconds;
+    m_evalSeconds += std::chrono::duration<double>(Clock::now() - start).count();
     if (!line) {
         m_run.message(RunStage::Train, "live metrics failed and are off: " + line.error().message);
         m_live.reset();
@@ -409,6 +410,13 @@ Expected<RunOutcome> DpTrainer::run()
                 return RunOutcome::Stopped;
             }
         }
+    }
+    if (m_run.config.eval.live && m_trainSeconds > 0.0) {
+        m_run.message(RunStage::Train,
+                      fmt::format("live metrics took {:.1f} s, {:.1f}% of the {:.1f} s of "
+                                  "training steps in this session",
+                                  m_evalSeconds, 100.0 * m_evalSeconds / m_trainSeconds,
+                                  m_trainSeconds));
     }
     return RunOutcome::Completed;
 }

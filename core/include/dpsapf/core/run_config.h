@@ -113,8 +113,9 @@ struct ExportSettings {
 struct EvalSettings {
     bool live = true;
     std::int64_t liveEvery = 0;
-    std::int64_t liveImagesPerClass = 10;
-    std::int64_t liveProxyRecords = 1000; // training records the accuracy proxy classifies
+    std::int64_t liveImagesPerClass = 5;
+    std::int64_t liveProxyRecords = 1000;      // training records the accuracy proxy classifies
+    std::int64_t liveReferenceRecords = 10000; // training records of the FID reference; 0 = all
     // An evaluation is skipped when the time spent on live metrics would exceed this fraction of
     // the training time so far (0 = never skip).
     double liveMaxCost = 0.1;
