@@ -153,8 +153,11 @@ std::string comparisonTable(const std::vector<RunSummary> &runs)
         [](const RunSummary &r) { return fmt::format("{}", r.trainableParameters); });
     row("final loss (not private)",
         [&](const RunSummary &r) { return optional(r.finalLoss, "{:.4f}"); });
-    row("FID", [&](const RunSummary &r) { return optional(r.fid, "{:.2f}"); });
-    row("accuracy", [&](const RunSummary &r) { return optional(r.accuracy, "{:.1f}"); });
+    // eval.json: computed on sensitive data, not covered by the DP guarantee.
+    row("FID (not private)", [&](const RunSummary &r) { return optional(r.fid, "{:.2f}"); });
+    row("accuracy (not private)", [&](const RunSummary &r) {
+        return r.accuracy ? fmt::format("{:.1f}%", 100.0 * *r.accuracy) : std::string("-");
+    });
     std::size_t labelWidth = 0;
     std::vector<std::size_t> widths(runs.size(), 0);
     for (const auto &[label, cells] : rows) {
