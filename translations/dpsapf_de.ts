@@ -1365,5 +1365,9 @@ Name des Laufs:</translation>
         <source> · ε spent %1 (RDP bound)</source>
         <translation> · ε verbraucht %1 (RDP-Schranke)</translation>
     </message>
+    <message>
+        <source>Loss, FID and accuracy are computed on the sensitive data for you to judge the run; they are not covered by the differential privacy guarantee and are never exported.</source>
+        <translation>Verlust, FID und Genauigkeit werden auf den sensiblen Daten berechnet, damit Sie den Lauf beurteilen können; sie sind nicht durch die Differential-Privacy-Garantie abgedeckt und werden nie exportiert.</translation>
+    </message>
 </context>
 </TS>

@@ -1364,5 +1364,9 @@ Run name:</source>
         <source> · ε spent %1 (RDP bound)</source>
         <translation> · 已消耗 ε %1（RDP 上界）</translation>
     </message>
+    <message>
+        <source>Loss, FID and accuracy are computed on the sensitive data for you to judge the run; they are not covered by the differential privacy guarantee and are never exported.</source>
+        <translation>损失、FID 和准确率是在敏感数据上计算的，供您评估本次运行；它们不受差分隐私保证的保护，也不会被导出。</translation>
+    </message>
 </context>
 </TS>

@@ -112,6 +112,34 @@ core::Expected<RunSnapshot> readRunSnapshot(const QString &folder)
     return snapshot;
 }
 
+QStringList relatedRuns(const QString &folder)
+{
+    const QDir run(folder);
+    QStringList related{run.absolutePath()};
+    const auto addIfRun = [&related](const QString &candidate) {
+        const QString absolute = QDir(candidate).absolutePath();
+        if (!related.contains(absolute) &&
+            QFileInfo::exists(QDir(absolute).filePath(QStringLiteral("config.json")))) {
+            related.append(absolute);
+        }
+    };
+    const QString study =
+        QFileInfo(run.absolutePath()).dir().filePath(QStringLiteral("study.json"));
+    if (core::Expected<nlohmann::json> json = readJson(study.toStdString()); json) {
+        const auto variants = json->find("variants");
+        if (variants != json->end() && variants->is_array()) {
+            for (const auto &variant : *variants) {
+                if (variant.is_string()) {
+                    addIfRun(QFileInfo(study).dir().filePath(
+                        QString::fromStdString(variant.get<std::string>())));
+                }
+            }
+        }
+    }
+    addIfRun(run.absolutePath() + QStringLiteral("-dp-lora"));
+    return related;
+}
+
 QVector<ui::SaliencyEntry> saliencyEntries(const core::NoisyScores &scores, double ratio)
 {
     const core::Expected<core::Selection> selection = core::selectMatrixTopC(scores, ratio);

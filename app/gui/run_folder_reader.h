@@ -32,6 +32,10 @@ struct RunSnapshot {
 
 [[nodiscard]] core::Expected<RunSnapshot> readRunSnapshot(const QString &folder);
 
+// The run itself and the runs it is compared with: the other variants of its study (a `dpsapf
+// run` with compare_variants writes study.json beside them) and its paired "<run>-dp-lora".
+[[nodiscard]] QStringList relatedRuns(const QString &folder);
+
 // The noisy scores as heatmap entries, with the flags and ranks of a matrix-level top-c
 // selection (the same core function the select stage uses).
 [[nodiscard]] QVector<ui::SaliencyEntry> saliencyEntries(const core::NoisyScores &scores,

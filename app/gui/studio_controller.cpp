@@ -228,16 +228,20 @@ void StudioController::startJob(const RunJob &job)
 
 void StudioController::onJobFinished(const JobOutcome &outcome)
 {
+    const RunJob &job = m_runs.currentJob();
     if (outcome.result == JobOutcome::Result::Failed) {
         m_train->showMessage(tr("Failed: %1").arg(outcome.message));
         m_saliency->setBusy(false, QString());
-        if (m_runs.currentJob().kind == RunJob::Kind::Export) {
+        if (job.kind == RunJob::Kind::Export) {
             m_export->showError(outcome.message);
         }
+        if (job.config && QDir(job.runDir).absolutePath() == m_runFolder) {
+            // The new run could not be prepared: the open run stays the current one.
+            m_runFolder = m_snapshot ? m_snapshot->folder : QString();
+        }
     }
-    const RunJob &job = m_runs.currentJob();
     if (outcome.result != JobOutcome::Result::Failed && !outcome.runDir.isEmpty()) {
-        if (QDir(outcome.runDir).absolutePath() == m_runFolder || job.config) {
+        if (QDir(outcome.runDir).absolutePath() == m_runFolder) {
             openRun(outcome.runDir);
         }
         if (job.kind == RunJob::Kind::Export) {
@@ -265,7 +269,7 @@ bool StudioController::openRun(const QString &folder, QString *error)
         }
         return false;
     }
-    const bool sameRun = snapshot->folder == m_runFolder && m_snapshot.has_value();
+    const bool sameRun = m_snapshot && m_snapshot->folder == snapshot->folder;
     m_snapshot = std::move(snapshot).value();
     m_runFolder = m_snapshot->folder;
     if (!sameRun) {
@@ -276,8 +280,10 @@ bool StudioController::openRun(const QString &folder, QString *error)
         m_train->curves()->setEpsilonTarget(m_snapshot->config.privacy.epsilon);
         m_setup.showRunConfig(m_snapshot->config);
         rememberRecent(m_runFolder);
-        if (!m_compared.contains(m_runFolder)) {
-            m_compared.prepend(m_runFolder);
+        for (const QString &related : relatedRuns(m_runFolder)) {
+            if (!m_compared.contains(related)) {
+                m_compared.append(related);
+            }
         }
         m_saliency->setAppliedRatio(m_snapshot->config.selection.ratio);
     }

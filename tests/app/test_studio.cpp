@@ -104,6 +104,7 @@ private Q_SLOTS:
     void failuresAndExceptionsAreSurfaced();
     void progressIsThrottled();
     void metricsReaderReadsIncrementally();
+    void relatedRunsFindStudyVariantsAndPairedRun();
     void smokeRunFromTheGuiWithoutStalls();
 };
 
@@ -311,6 +312,31 @@ void TestStudio::metricsReaderReadsIncrementally()
     bool restarted = false;
     QCOMPARE(reader.readNew(&restarted).losses, QVector<double>({0.7}));
     QVERIFY(restarted);
+}
+
+void TestStudio::relatedRunsFindStudyVariantsAndPairedRun()
+{
+    QTemporaryDir dir;
+    const QDir root(dir.path());
+    for (const QString &run :
+         {QStringLiteral("study/dp-sapf"), QStringLiteral("study/dp-lora"),
+          QStringLiteral("study/dp-sapf-dp-lora"), QStringLiteral("study/not-a-run")}) {
+        QVERIFY(root.mkpath(run));
+        if (!run.endsWith(QStringLiteral("not-a-run"))) {
+            QFile config(root.filePath(run + QStringLiteral("/config.json")));
+            QVERIFY(config.open(QIODevice::WriteOnly));
+        }
+    }
+    QFile study(root.filePath(QStringLiteral("study/study.json")));
+    QVERIFY(study.open(QIODevice::WriteOnly));
+    study.write(R"({"variants": ["dp-sapf", "dp-lora", "not-a-run"]})");
+    study.close();
+    const QString sapf = root.filePath(QStringLiteral("study/dp-sapf"));
+    QCOMPARE(app::relatedRuns(sapf),
+             QStringList({sapf, root.filePath(QStringLiteral("study/dp-lora")),
+                          root.filePath(QStringLiteral("study/dp-sapf-dp-lora"))}));
+    const QString lone = root.filePath(QStringLiteral("study/dp-sapf-dp-lora"));
+    QCOMPARE(app::relatedRuns(lone).first(), lone);
 }
 
 void TestStudio::smokeRunFromTheGuiWithoutStalls()

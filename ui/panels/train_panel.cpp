@@ -75,6 +75,12 @@ TrainPanel::TrainPanel(QWidget *parent)
     layout->addLayout(progressRow);
     layout->addWidget(m_message);
     layout->addWidget(m_curves, 1);
+    auto *evaluationNote = new QLabel(
+        tr("Loss, FID and accuracy are computed on the sensitive data for you to judge the run; "
+           "they are not covered by the differential privacy guarantee and are never exported."),
+        this);
+    evaluationNote->setWordWrap(true);
+    layout->addWidget(evaluationNote);
 
     connect(m_start, &QPushButton::clicked, this, &TrainPanel::startRequested);
     connect(m_pause, &QPushButton::toggled, this, &TrainPanel::pauseRequested);
