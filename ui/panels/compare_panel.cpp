@@ -36,7 +36,8 @@ ComparePanel::ComparePanel(QWidget *parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectColumns);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
     m_galleries = new QHBoxLayout(m_galleryHost);
     auto *galleryScroll = new QScrollArea(this);
     galleryScroll->setWidget(m_galleryHost);
@@ -104,6 +105,10 @@ void ComparePanel::setColumns(const QVector<CompareColumn> &columns)
         }
     }
     m_remove->setEnabled(!columns.isEmpty());
+    // Every metric row visible without scrolling.
+    m_table->setMinimumHeight(m_table->verticalHeader()->length() +
+                              m_table->horizontalHeader()->sizeHint().height() +
+                              2 * m_table->frameWidth());
 
     while (QLayoutItem *item = m_galleries->takeAt(0)) {
         delete item->widget();
