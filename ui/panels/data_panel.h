@@ -23,6 +23,8 @@ class QStackedWidget;
 
 namespace dpsapf::ui {
 
+class MessagePage;
+
 struct DatasetChoice {
     QString kind =
         QStringLiteral("fashion-mnist"); // fashion-mnist | folder | zip | npz | idx | npy
@@ -98,8 +100,7 @@ private:
     QPushButton *m_loadButton = nullptr;
     QProgressBar *m_busyBar = nullptr;
     QStackedWidget *m_stack = nullptr;
-    QLabel *m_messageIcon = nullptr;
-    QLabel *m_messageLabel = nullptr;
+    MessagePage *m_message = nullptr;
     QLabel *m_recordsValue = nullptr;
     QLabel *m_classesValue = nullptr;
     QLabel *m_sizesValue = nullptr;

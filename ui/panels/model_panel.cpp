@@ -3,6 +3,8 @@
 // folder / .safetensors file) and inspect its attention matrices. Plain Qt data only.
 #include "panels/model_panel.h"
 
+#include "widgets/message_page.h"
+
 #include <QButtonGroup>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -133,22 +135,8 @@ QWidget *ModelPanel::createResults()
 {
     m_stack = new QStackedWidget(this);
 
-    auto *messagePage = new QWidget(m_stack);
-    m_messageIcon = new QLabel(messagePage);
-    m_messageLabel = new QLabel(messagePage);
-    m_messageLabel->setWordWrap(true);
-    m_messageLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_messageLabel->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('M')) * 50);
-    auto *messageRow = new QHBoxLayout;
-    messageRow->addStretch(1);
-    messageRow->addWidget(m_messageIcon, 0, Qt::AlignTop);
-    messageRow->addWidget(m_messageLabel);
-    messageRow->addStretch(1);
-    auto *messageLayout = new QVBoxLayout(messagePage);
-    messageLayout->addStretch(1);
-    messageLayout->addLayout(messageRow);
-    messageLayout->addStretch(2);
-    m_stack->addWidget(messagePage);
+    m_message = new MessagePage(m_stack);
+    m_stack->addWidget(m_message);
 
     auto *overviewPage = new QWidget(m_stack);
     auto *summaryGroup = new QGroupBox(tr("Summary"), overviewPage);
@@ -289,7 +277,7 @@ int ModelPanel::matrixRowCount() const
 
 QString ModelPanel::messageText() const
 {
-    return m_stack->currentIndex() == static_cast<int>(ResultPage::Message) ? m_messageLabel->text()
+    return m_stack->currentIndex() == static_cast<int>(ResultPage::Message) ? m_message->text()
                                                                             : QString();
 }
 
@@ -335,20 +323,7 @@ void ModelPanel::requestModel()
 
 void ModelPanel::showMessage(const QString &text, bool isError)
 {
-    const int side = style()->pixelMetric(QStyle::PM_MessageBoxIconSize, nullptr, this);
-    if (isError) {
-        m_messageIcon->setPixmap(
-            style()->standardIcon(QStyle::SP_MessageBoxWarning, nullptr, this).pixmap(side));
-        m_messageIcon->show();
-    } else {
-        m_messageIcon->clear();
-        m_messageIcon->hide();
-    }
-    m_messageLabel->setText(text);
-    // A word-wrapped label alone would wrap short messages into a narrow column.
-    m_messageLabel->setMinimumWidth(std::min(fontMetrics().horizontalAdvance(text) +
-                                                 fontMetrics().horizontalAdvance(QLatin1Char('M')),
-                                             m_messageLabel->maximumWidth()));
+    m_message->setMessage(text, isError);
     m_stack->setCurrentIndex(static_cast<int>(ResultPage::Message));
 }
 

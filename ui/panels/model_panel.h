@@ -20,6 +20,8 @@ class QTableWidget;
 
 namespace dpsapf::ui {
 
+class MessagePage;
+
 struct ModelOverview {
     QString path;
     QString name;
@@ -76,8 +78,7 @@ private:
     QPushButton *m_inspectButton = nullptr;
     QProgressBar *m_busyBar = nullptr;
     QStackedWidget *m_stack = nullptr;
-    QLabel *m_messageIcon = nullptr;
-    QLabel *m_messageLabel = nullptr;
+    MessagePage *m_message = nullptr;
     QLabel *m_nameValue = nullptr;
     QLabel *m_familyValue = nullptr;
     QLabel *m_imageValue = nullptr;
