@@ -266,6 +266,14 @@ Name des Laufs:</translation>
         <source>No samples yet</source>
         <translation>Noch keine Beispielbilder</translation>
     </message>
+    <message>
+        <source>&amp;Evaluate the open run</source>
+        <translation>Offenen Lauf aus&amp;werten</translation>
+    </message>
+    <message>
+        <source>Computes FID and the accuracy of a classifier trained on the generated images (written to eval.json). This uses the sensitive data and is not covered by the privacy guarantee; it can take minutes.</source>
+        <translation>Berechnet FID und die Genauigkeit eines Klassifikators, der auf den erzeugten Bildern trainiert wird (in eval.json geschrieben). Dies verwendet die sensiblen Daten und ist nicht durch die Privacy-Garantie abgedeckt; es kann Minuten dauern.</translation>
+    </message>
 </context>
 <context>
     <name>dpsapf::ui::DataPanel</name>

@@ -266,6 +266,14 @@ Run name:</source>
         <source>No samples yet</source>
         <translation>暂无示例图像</translation>
     </message>
+    <message>
+        <source>&amp;Evaluate the open run</source>
+        <translation>评估当前运行(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Computes FID and the accuracy of a classifier trained on the generated images (written to eval.json). This uses the sensitive data and is not covered by the privacy guarantee; it can take minutes.</source>
+        <translation>计算 FID 以及在生成图像上训练的分类器的准确率（写入 eval.json）。这会使用敏感数据，不受隐私保证的保护；可能需要几分钟。</translation>
+    </message>
 </context>
 <context>
     <name>dpsapf::ui::DataPanel</name>

@@ -18,6 +18,7 @@ struct RunJob {
         RunStages, // prepare (when `config` is set) and run the stages up to `lastStage`
         Reselect,  // select again with `ratio` (no privacy cost)
         Export,    // export in `formats` into `destination`
+        Evaluate,  // FID and downstream accuracy of the generated images -> RUN_DIR/eval.json
     };
     Kind kind = Kind::RunStages;
     QString runDir;

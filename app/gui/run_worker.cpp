@@ -2,6 +2,8 @@
 // The worker side of a run job: dispatch into the pipeline, event throttling, one outcome.
 #include "run_worker.h"
 
+#include "dpsapf/core/evaluation.h"
+
 #include <algorithm>
 #include <exception>
 
@@ -53,6 +55,24 @@ JobOutcome RunWorker::executeWithPipeline(const RunJob &job, core::RunControl &c
         return written ? JobOutcome{JobOutcome::Result::Completed,
                                     QString::fromStdString(written->string()), job.runDir}
                        : failed(job.runDir, written.error().message);
+    }
+    case RunJob::Kind::Evaluate: {
+        core::EvaluationOptions options;
+        options.stop = &control.stopNow;
+        options.progress = [&events](const std::string &text) {
+            core::RunEvent event;
+            event.kind = core::RunEvent::Kind::Message;
+            event.message = text;
+            events(event);
+        };
+        const auto report = core::evaluateRun(dir, options);
+        if (!report) {
+            return failed(job.runDir, report.error().message);
+        }
+        return {control.stopNow.load() ? JobOutcome::Result::Stopped
+                                       : JobOutcome::Result::Completed,
+                {},
+                job.runDir};
     }
     case RunJob::Kind::RunStages: break;
     }

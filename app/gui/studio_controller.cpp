@@ -130,7 +130,10 @@ void StudioController::connectPanels()
     });
     connect(&m_runs, &RunController::checkpointWritten, this, [this] { refreshRun(); });
     connect(&m_runs, &RunController::messageLogged, this,
-            [this](const QString &, const QString &text) { m_train->showMessage(text); });
+            [this](const QString &, const QString &text) {
+                m_train->showMessage(text);
+                m_window->statusBar()->showMessage(text);
+            });
     connect(&m_runs, &RunController::finished, this, &StudioController::onJobFinished);
 
     connect(m_compare, &ui::ComparePanel::addRunRequested, this, [this] {
@@ -146,6 +149,12 @@ void StudioController::connectPanels()
     });
     connect(m_compare, &ui::ComparePanel::pairedRunRequested, this,
             &StudioController::startPairedRun);
+    connect(m_compare, &ui::ComparePanel::evaluationRequested, this, [this] {
+        RunJob job;
+        job.kind = RunJob::Kind::Evaluate;
+        job.runDir = m_runFolder;
+        startJob(job);
+    });
 
     connect(m_export, &ui::ExportPanel::exportRequested, this,
             [this](const ui::ExportChoice &choice) {
@@ -374,6 +383,9 @@ void StudioController::refreshCompare()
     }
     m_compare->setColumns(columns);
     const bool sapf = m_snapshot && m_snapshot->config.variant == core::RunVariant::DpSapf;
+    m_compare->setEvaluationAvailable(
+        m_snapshot && !m_snapshot->pendingStages.contains(QStringLiteral("generate")) &&
+        !m_runs.isBusy());
     m_compare->setPairedRunAvailable(
         sapf && !m_runs.isBusy(), sapf ? tr("A job is running.") : tr("Open a DP-SAPF run first."));
 }

@@ -7,6 +7,7 @@
 #include "gui/studio_controller.h"
 #include "main_window.h"
 #include "models/log_model.h"
+#include "panels/compare_panel.h"
 #include "panels/gallery_panel.h"
 #include "panels/privacy_panel.h"
 #include "panels/saliency_panel.h"
@@ -15,8 +16,10 @@
 #include "plots/saliency_heatmap.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
@@ -382,13 +385,28 @@ void TestStudio::smokeRunFromTheGuiWithoutStalls()
     // Train through export from the train page.
     Q_EMIT studio.trainPanel()->startRequested();
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 180000);
-    ticker.stop();
     QVERIFY2(completed(finished), qPrintable(outcomeMessage(finished)));
     QCOMPARE(studio.trainPanel()->state(), ui::TrainPanel::State::Finished);
     QVERIFY(studio.galleryPanel()->gridCount() >= 2); // step 0 and the final checkpoint
     QVERIFY(!studio.galleryPanel()->currentImage().isNull());
     QVERIFY(studio.trainPanel()->curves()->pointCount(0, ui::CurveMetric::Loss) > 0);
     QVERIFY(studio.trainPanel()->curves()->pointCount(0, ui::CurveMetric::Epsilon) > 0);
+    // Evaluate from the compare page: FID and accuracy reach the table (not DP, labelled so).
+    const int fidRow = 10;
+    QCOMPARE(studio.comparePanel()->table()->verticalHeaderItem(fidRow)->text(),
+             QStringLiteral("FID (sensitive data, not DP)"));
+    QCOMPARE(studio.comparePanel()->table()->item(fidRow, 0)->text(), QStringLiteral("–"));
+    Q_EMIT studio.comparePanel()->evaluationRequested();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 4, 300000);
+    QVERIFY2(completed(finished), qPrintable(outcomeMessage(finished)));
+    QVERIFY(QFileInfo::exists(QDir(runFolder).filePath(QStringLiteral("eval.json"))));
+    bool isNumber = false;
+    studio.comparePanel()->table()->item(fidRow, 0)->text().toDouble(&isNumber);
+    QVERIFY(isNumber);
+    QVERIFY(
+        studio.comparePanel()->table()->item(fidRow + 1, 0)->text().endsWith(QStringLiteral("%")));
+
+    ticker.stop();
     QVERIFY2(longestStall < 200,
              qPrintable(QStringLiteral("longest event-loop stall %1 ms").arg(longestStall)));
     qInfo("longest event-loop stall during the run: %lld ms", longestStall);

@@ -28,11 +28,17 @@ ComparePanel::ComparePanel(QWidget *parent)
     , m_add(new QPushButton(tr("&Add run…"), this))
     , m_remove(new QPushButton(tr("&Remove selected run"), this))
     , m_paired(new QPushButton(tr("Start the paired &DP-LoRA run"), this))
+    , m_evaluate(new QPushButton(tr("&Evaluate the open run"), this))
     , m_pairedReason(new QLabel(this))
 {
     setObjectName(QStringLiteral("ComparePanel"));
     m_paired->setToolTip(tr("Starts a DP-LoRA run with the same data, budget, steps and seed as "
                             "the current run, for a fair comparison."));
+    m_evaluate->setToolTip(tr("Computes FID and the accuracy of a classifier trained on the "
+                              "generated images (written to eval.json). This uses the sensitive "
+                              "data and is not covered by the privacy guarantee; it can take "
+                              "minutes."));
+    m_evaluate->setEnabled(false);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectColumns);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -47,6 +53,7 @@ ComparePanel::ComparePanel(QWidget *parent)
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_add);
     buttons->addWidget(m_remove);
+    buttons->addWidget(m_evaluate);
     buttons->addStretch(1);
     buttons->addWidget(m_pairedReason);
     buttons->addWidget(m_paired);
@@ -74,6 +81,7 @@ ComparePanel::ComparePanel(QWidget *parent)
         }
     });
     connect(m_paired, &QPushButton::clicked, this, &ComparePanel::pairedRunRequested);
+    connect(m_evaluate, &QPushButton::clicked, this, &ComparePanel::evaluationRequested);
     setPairedRunAvailable(false, tr("Open a DP-SAPF run first."));
 }
 
@@ -130,6 +138,11 @@ void ComparePanel::setColumns(const QVector<CompareColumn> &columns)
         m_galleries->addWidget(box);
     }
     m_galleries->addStretch(1);
+}
+
+void ComparePanel::setEvaluationAvailable(bool available)
+{
+    m_evaluate->setEnabled(available);
 }
 
 void ComparePanel::setPairedRunAvailable(bool available, const QString &reason)

@@ -39,11 +39,14 @@ public:
     [[nodiscard]] QTableWidget *table() const { return m_table; }
     // Whether the paired DP-LoRA run can start (the current run is DP-SAPF and idle).
     void setPairedRunAvailable(bool available, const QString &reason);
+    // Whether the open run can be evaluated (its images are generated and no job runs).
+    void setEvaluationAvailable(bool available);
 
 Q_SIGNALS:
     void addRunRequested();
     void removeRunRequested(const QString &folder);
     void pairedRunRequested();
+    void evaluationRequested();
 
 private:
     QStringList m_rowNames;
@@ -55,6 +58,7 @@ private:
     QPushButton *m_add;
     QPushButton *m_remove;
     QPushButton *m_paired;
+    QPushButton *m_evaluate;
     QLabel *m_pairedReason;
 };
 
