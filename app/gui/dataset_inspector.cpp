@@ -80,7 +80,6 @@ DatasetInspection inspectDataset(const ui::DatasetChoice &choice, int thumbnails
     }
     overview.skipped = report.skipped;
     overview.fingerprint = QString::fromStdString(core::datasetFingerprint(dataset));
-    inspection.trainRecords = overview.records - overview.records / 12;
     return inspection;
 }
 

@@ -16,7 +16,6 @@ namespace dpsapf::app {
 struct DatasetInspection {
     QString error; // non-empty: the load failed (names the file and the reason)
     ui::DatasetOverview overview;
-    qint64 trainRecords = 0; // N after the default split (N - floor(N / 12))
 };
 
 [[nodiscard]] DatasetInspection inspectDataset(const ui::DatasetChoice &choice,

@@ -121,16 +121,40 @@ bool RunSetupController::setPreset(const QString &name)
         return false;
     }
     m_preset = name;
+    m_split = preset->dataset;
     m_privacy->setInputs(privacyInputs(preset.value()));
-    schedulePreview();
+    applyRecordCount();
     return true;
 }
 
 void RunSetupController::showRunConfig(const core::RunConfig &config)
 {
+    m_split = config.dataset;
     m_privacy->setInputs(privacyInputs(config));
-    m_data->setChoice(datasetChoice(config.dataset));
+    const ui::DatasetChoice choice = datasetChoice(config.dataset);
+    const bool otherDataset = choice.kind != m_data->choice().kind ||
+                              choice.path != m_data->choice().path ||
+                              choice.labelsPath != m_data->choice().labelsPath;
+    m_data->setChoice(choice);
     m_model->setModelPath(QString::fromStdString(config.modelPath));
+    if (otherDataset && m_loadedRecords > 0) {
+        loadDataset(choice);
+    } else {
+        applyRecordCount();
+    }
+}
+
+void RunSetupController::applyRecordCount()
+{
+    // N as prepare computes it: the training split, then the limit.
+    qint64 records = m_split.trainSize > 0 ? std::min<qint64>(m_split.trainSize, m_loadedRecords)
+                                           : m_loadedRecords - m_loadedRecords / 12;
+    if (m_split.limit > 0) {
+        records = std::min<qint64>(records, m_split.limit);
+    }
+    m_trainRecords = records;
+    m_privacy->setRecordCount(m_trainRecords);
+    schedulePreview();
 }
 
 void RunSetupController::loadDataset(const ui::DatasetChoice &choice)
@@ -145,16 +169,12 @@ void RunSetupController::applyDataset(const DatasetInspection &inspection)
 {
     if (!inspection.error.isEmpty()) {
         m_data->showError(inspection.error);
-        m_trainRecords = 0;
+        m_loadedRecords = 0;
     } else {
         m_data->showOverview(inspection.overview);
-        m_trainRecords = inspection.trainRecords;
-        const core::RunConfig preset = core::presetConfig(m_preset.toStdString()).value();
-        if (preset.dataset.limit > 0) {
-            m_trainRecords = std::min<qint64>(m_trainRecords, preset.dataset.limit);
-        }
+        m_loadedRecords = inspection.overview.records;
     }
-    m_privacy->setRecordCount(m_trainRecords);
+    applyRecordCount();
 }
 
 void RunSetupController::loadModel(const QString &path)
@@ -226,6 +246,9 @@ core::RunConfig RunSetupController::newRunConfig() const
 {
     // The quick preset is sized for a CPU; the privacy page's choices override it.
     core::RunConfig config = core::presetConfig(m_preset.toStdString()).value();
+    config.dataset.trainSize = m_split.trainSize; // the split the privacy page showed
+    config.dataset.limit = m_split.limit;
+    config.dataset.splitSeed = m_split.splitSeed;
     config.compareVariants.clear();
     config.variant = core::RunVariant::DpSapf;
     const core::DatasetSettings chosen = datasetSettings(m_data->choice());

@@ -46,6 +46,7 @@ public:
 private:
     void loadDataset(const ui::DatasetChoice &choice);
     void applyDataset(const DatasetInspection &inspection);
+    void applyRecordCount();
     void loadModel(const QString &path);
     void applyModel(const core::Expected<core::ModelSummary> &summary);
     void schedulePreview();
@@ -57,7 +58,10 @@ private:
     ui::PrivacyPanel *m_privacy;
     BackgroundTasks *m_tasks;
     QString m_preset = QStringLiteral("quick");
-    qint64 m_trainRecords = 0;
+    core::DatasetSettings m_split =
+        core::presetConfig("quick").value().dataset; // train size, limit
+    qint64 m_loadedRecords = 0;                      // images in the chosen dataset
+    qint64 m_trainRecords = 0;                       // N
     std::optional<core::ModelSummary> m_modelSummary;
     std::optional<MeasuredSpeed> m_speed;
     QTimer m_previewTimer;
