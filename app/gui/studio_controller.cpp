@@ -368,7 +368,10 @@ void StudioController::refreshCompare()
     QVector<ui::CompareColumn> columns;
     m_compare->curves()->clearTracks();
     for (const QString &folder : std::as_const(m_compared)) {
-        core::Expected<RunSnapshot> snapshot = readRunSnapshot(folder);
+        // The open run was just read by refreshRun(); the others are read here.
+        core::Expected<RunSnapshot> snapshot = m_snapshot && folder == m_snapshot->folder
+                                                   ? core::Expected<RunSnapshot>(*m_snapshot)
+                                                   : readRunSnapshot(folder);
         if (!snapshot) {
             continue;
         }

@@ -50,6 +50,16 @@ Expected<BackboneInputRange> parseRange(const std::string &text)
                      "--backbone-range " + text + ": expected 0-255, 0-1 or -1-1");
 }
 
+// The backbone the options name (the bundled one when empty) with its input range.
+Expected<std::unique_ptr<FeatureBackbone>> loadOptionsBackbone(const EvaluationOptions &options)
+{
+    Expected<BackboneInputRange> range = parseRange(options.backboneInputRange);
+    if (!range) {
+        return range.error();
+    }
+    return loadFeatureBackbone(options.backbone, range.value());
+}
+
 std::string sizeText(const torch::Tensor &images)
 {
     return fmt::format("{}x{}x{}", images.size(3), images.size(2), images.size(1));
@@ -78,12 +88,7 @@ Expected<bool> evaluateFid(const EvaluationInputs &inputs, const EvaluationOptio
                            EvaluationReport &report)
 {
     const auto start = Clock::now();
-    Expected<BackboneInputRange> range = parseRange(options.backboneInputRange);
-    if (!range) {
-        return range.error();
-    }
-    Expected<std::unique_ptr<FeatureBackbone>> backbone =
-        loadFeatureBackbone(options.backbone, range.value());
+    Expected<std::unique_ptr<FeatureBackbone>> backbone = loadOptionsBackbone(options);
     if (!backbone) {
         return backbone.error();
     }
@@ -410,12 +415,7 @@ Expected<EvaluationReport> evaluateImages(const std::string &images, const std::
 Expected<FidBenchmarkResult> benchmarkFidThroughput(const EvaluationOptions &options,
                                                     std::int64_t images)
 {
-    Expected<BackboneInputRange> range = parseRange(options.backboneInputRange);
-    if (!range) {
-        return range.error();
-    }
-    Expected<std::unique_ptr<FeatureBackbone>> backbone =
-        loadFeatureBackbone(options.backbone, range.value());
+    Expected<std::unique_ptr<FeatureBackbone>> backbone = loadOptionsBackbone(options);
     if (!backbone) {
         return backbone.error();
     }

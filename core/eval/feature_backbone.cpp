@@ -2,6 +2,8 @@
 // The bundled GlyphNet backbone and TorchScript backbones for FID.
 #include "eval/feature_backbone.h"
 
+#include "dpsapf/core/bundled_model.h"
+
 #include "eval/glyph_net.h"
 #include "io/lenient_json.h"
 #include "io/torch_tensors.h"
@@ -274,29 +276,12 @@ torch::Tensor resizeForBackbone(const torch::Tensor &images, std::int64_t channe
 
 Expected<fs::path> bundledBackboneDir()
 {
-    std::vector<fs::path> roots;
-    if (const char *env = std::getenv("DPSAPF_MODELS_DIR"); env != nullptr && *env != '\0') {
-        roots.emplace_back(env);
+    Expected<fs::path> found = findBundledFolder(kBackboneFolder, "backbone.json");
+    if (!found) {
+        return makeError(found.error().code, "the bundled FID backbone " + found.error().message +
+                                                 "; set DPSAPF_MODELS_DIR or --backbone");
     }
-    std::error_code error;
-    const fs::path executable = fs::read_symlink("/proc/self/exe", error);
-    if (!error) {
-        roots.push_back(executable.parent_path().parent_path() / "share" / "dpsapf-studio" /
-                        "models");
-    }
-#ifdef DPSAPF_SOURCE_MODELS_DIR
-    roots.emplace_back(DPSAPF_SOURCE_MODELS_DIR);
-#endif
-    std::string searched;
-    for (const auto &root : roots) {
-        const fs::path candidate = root / kBackboneFolder;
-        if (fs::is_regular_file(candidate / "backbone.json", error)) {
-            return candidate;
-        }
-        searched += (searched.empty() ? "" : ", ") + candidate.string();
-    }
-    return makeError(ErrorCode::Io, "the bundled FID backbone was not found (looked in " +
-                                        searched + "); set DPSAPF_MODELS_DIR or --backbone");
+    return found;
 }
 
 Expected<std::unique_ptr<FeatureBackbone>> loadFeatureBackbone(const fs::path &path,

@@ -10,7 +10,7 @@ namespace dpsapf::core {
 
 namespace fs = std::filesystem;
 
-Expected<fs::path> bundledModelDir()
+Expected<fs::path> findBundledFolder(const std::string &name, const std::string &marker)
 {
     std::vector<fs::path> roots;
     if (const char *env = std::getenv("DPSAPF_MODELS_DIR"); env != nullptr && *env != '\0') {
@@ -27,15 +27,23 @@ Expected<fs::path> bundledModelDir()
 #endif
     std::string searched;
     for (const auto &root : roots) {
-        const fs::path candidate = root / kBundledModelName;
-        if (fs::is_regular_file(candidate / "dpsapf_model.json", error)) {
+        const fs::path candidate = root / name;
+        if (fs::is_regular_file(candidate / marker, error)) {
             return candidate;
         }
         searched += (searched.empty() ? "" : ", ") + candidate.string();
     }
-    return makeError(ErrorCode::Io, std::string("the bundled model ") + kBundledModelName +
-                                        " was not found (looked in " + searched +
-                                        "); set DPSAPF_MODELS_DIR or model_path");
+    return makeError(ErrorCode::Io, name + " was not found (looked in " + searched + ")");
+}
+
+Expected<fs::path> bundledModelDir()
+{
+    Expected<fs::path> found = findBundledFolder(kBundledModelName, "dpsapf_model.json");
+    if (!found) {
+        return makeError(found.error().code, "the bundled model " + found.error().message +
+                                                 "; set DPSAPF_MODELS_DIR or model_path");
+    }
+    return found;
 }
 
 } // namespace dpsapf::core
