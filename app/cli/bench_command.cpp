@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `dpsapf bench dp-step|privacy|unet`.
+// `dpsapf bench dp-step|privacy|unet|sd-unet|frechet|fid`.
 #include "bench_command.h"
 
 #include "cli_app.h"
@@ -131,6 +131,49 @@ void addBenchCommands(CLI::App &cli, CommandTable &commands)
                     {"sampling_images_per_s", result->samplingImagesPerSecond}};
         }
         return report(result, "unet", json, arguments->json);
+    });
+
+    auto sd = std::make_shared<core::SdUNetBenchmarkConfig>();
+    auto *sdUNet = bench->add_subcommand(
+        "sd-unet", "DP LoRA training on a Stable-Diffusion-sized UNet: throughput, memory, MFU");
+    sdUNet->add_option("--base", sd->base, "sd15 (default), sd21 or narrow (CPU-sized)")
+        ->check(CLI::IsMember({"sd15", "sd21", "narrow"}));
+    sdUNet->add_option("--resolution", sd->resolution, "Image px (default 256; latent / 8)")
+        ->check(CLI::Range(64, 1024));
+    sdUNet->add_option("--batch", sd->batchSize, "Micro-batch (default 8)")
+        ->check(CLI::Range(1, 1024));
+    sdUNet->add_option("--repeats", sd->repeats, "Timed repetitions (default 3)")
+        ->check(CLI::Range(1, 1000));
+    sdUNet->add_option("--device", sd->device, "cpu (default) or cuda")
+        ->check(CLI::IsMember({"cpu", "cuda"}));
+    sdUNet->add_option("--peak-tflops", sd->peakTflops,
+                       "The device's float32 peak, for the MFU (e.g. 67 for an H100/H200 "
+                       "without tensor cores, 495 with TF32)");
+    sdUNet->add_flag("--json", arguments->json, "One JSON object");
+    commands.add(sdUNet, [arguments, sd] {
+        const auto result = core::benchmarkSdUNet(*sd);
+        nlohmann::json json;
+        if (result) {
+            json = {{"benchmark", "sd-unet"},
+                    {"model", result->model},
+                    {"device", result->device},
+                    {"parameters", result->parameters},
+                    {"lora_parameters", result->loraParameters},
+                    {"resolution", result->resolution},
+                    {"batch", result->batchSize},
+                    {"repeats", sd->repeats},
+                    {"forward_gmac_per_image", result->forwardGmacPerImage},
+                    {"forward_images_per_s", result->forwardImagesPerSecond},
+                    {"nonprivate_step_images_per_s", result->nonprivateStepImagesPerSecond},
+                    {"dp_step_images_per_s", result->dpStepImagesPerSecond},
+                    {"dp_overhead_ratio", result->dpOverheadRatio},
+                    {"dp_step_tflops", result->dpStepTflops},
+                    {"mfu", result->mfu >= 0.0 ? nlohmann::json(result->mfu) : nlohmann::json()},
+                    {"peak_memory_gib", result->peakMemoryGiB >= 0.0
+                                            ? nlohmann::json(result->peakMemoryGiB)
+                                            : nlohmann::json()}};
+        }
+        return report(result, "sd-unet", json, arguments->json);
     });
 
     auto *frechet = bench->add_subcommand(

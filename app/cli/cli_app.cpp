@@ -10,6 +10,7 @@
 #include "dpsapf/core/runtime_info.h"
 #include "dpsapf/core/version.h"
 #include "evaluate_command.h"
+#include "model_commands.h"
 #include "pretrain_command.h"
 #include "privacy_command.h"
 #include "run_command.h"
@@ -89,6 +90,7 @@ int runCli(int argc, char **argv)
     addPretrainCommands(cli, commands);
     addRunCommands(cli, commands);
     addEvaluateCommands(cli, commands);
+    addModelCommands(cli, commands);
     addBenchCommands(cli, commands);
 
     try {

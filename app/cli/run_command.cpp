@@ -8,6 +8,7 @@
 #include "dpsapf/core/run_layout.h"
 #include "dpsapf/core/run_pipeline.h"
 #include "dpsapf/core/run_summary.h"
+#include "model_commands.h"
 #include "run_progress.h"
 
 #include <nlohmann/json.hpp>
@@ -346,7 +347,6 @@ void addRunCommands(CLI::App &cli, CommandTable &commands)
           std::pair{core::RunStage::Select,
                     "Select the matrices from the noisy scores (no privacy cost)"},
           std::pair{core::RunStage::Train, "Train (or resume) DP-SGD LoRA fine-tuning"},
-          std::pair{core::RunStage::Generate, "Generate the synthetic images"},
           std::pair{core::RunStage::Export, "Write export/: images, arrays, LoRA, report"}}) {
         auto dir = std::make_shared<std::string>();
         auto output = std::make_shared<OutputOptions>();
@@ -357,6 +357,14 @@ void addRunCommands(CLI::App &cli, CommandTable &commands)
         commands.add(command,
                      [which, dir, output] { return runStageCommand(which, *dir, *output); });
     }
+
+    // `generate` also does text-to-image with --public-model, so its RUN_DIR is optional.
+    addGenerateCommand(cli, commands, [](const std::string &dir, bool json, bool quiet) {
+        OutputOptions output;
+        output.json = json;
+        output.quiet = quiet;
+        return runStageCommand(core::RunStage::Generate, dir, output);
+    });
 
     auto dirs = std::make_shared<std::vector<std::string>>();
     auto json = std::make_shared<bool>(false);

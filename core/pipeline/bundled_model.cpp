@@ -41,7 +41,7 @@ Expected<fs::path> bundledModelDir()
     Expected<fs::path> found = findBundledFolder(kBundledModelName, "dpsapf_model.json");
     if (!found) {
         return makeError(found.error().code, "the bundled model " + found.error().message +
-                                                 "; set DPSAPF_MODELS_DIR or model_path");
+                                                 "; set DPSAPF_MODELS_DIR or public_model");
     }
     return found;
 }

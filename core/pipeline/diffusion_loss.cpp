@@ -18,14 +18,17 @@ DiffusionLoss::DiffusionLoss(const PublicModel &model, std::uint64_t seed)
 {}
 
 torch::Tensor DiffusionLoss::perRecord(UNet &unet, Conditioner &conditioner,
-                                       const torch::Tensor &images, const torch::Tensor &labels)
+                                       const CleanBatch &batch, const torch::Tensor &labels)
 {
-    const torch::Tensor x0 = toUNetSpace(m_model, images);
+    const auto floats = torch::TensorOptions().dtype(torch::kFloat32);
+    const torch::Tensor x0 =
+        batch.latent() ? batch.latentMean + batch.latentStd * torch::randn(batch.latentMean.sizes(),
+                                                                           m_generator, floats)
+                       : toUNetSpace(m_model, batch.images);
     const std::int64_t count = x0.size(0);
     const torch::Tensor t = torch::randint(0, m_timesteps, {count}, m_generator,
                                            torch::TensorOptions().dtype(torch::kInt64));
-    const torch::Tensor noise =
-        torch::randn(x0.sizes(), m_generator, torch::TensorOptions().dtype(torch::kFloat32));
+    const torch::Tensor noise = torch::randn(x0.sizes(), m_generator, floats);
     const auto device = unet->parameters().front().device();
     const torch::Tensor alphaBar = m_alphasCumprod.index_select(0, t).view({-1, 1, 1, 1});
     const torch::Tensor noisy = alphaBar.sqrt() * x0 + (1.0 - alphaBar).sqrt() * noise;

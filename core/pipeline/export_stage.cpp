@@ -205,8 +205,10 @@ Expected<RunOutcome> exportInto(RunContext &run, const ExportSettings &settings,
             const double alpha = run.config.lora.alpha > 0.0
                                      ? run.config.lora.alpha
                                      : static_cast<double>(run.config.lora.rank);
+            const bool sd2 = trained.value().model.isLatent() &&
+                             trained.value().model.sd->detected.family == SdFamily::Sd2;
             if (auto done =
-                    writeKohyaLora(temporary / "lora_kohya.safetensors", adapters, alpha, false);
+                    writeKohyaLora(temporary / "lora_kohya.safetensors", adapters, alpha, sd2);
                 !done) {
                 return done.error();
             }
@@ -223,9 +225,20 @@ Expected<RunOutcome> exportInto(RunContext &run, const ExportSettings &settings,
                 return done.error();
             }
         }
-        ClassConditioner conditioner = fineTune.conditioner()->toClassConditioner();
-        if (auto done = saveClassConditioner(temporary, conditioner, classNames); !done) {
-            return done.error();
+        if (run.plan.modelLatent) {
+            // The prompts the LoRA was trained with: generating with them reproduces the classes.
+            const nlohmann::json prompts{{"class_names", classNames},
+                                         {"class_prompts", run.plan.classPrompts},
+                                         {"negative_prompt", ""},
+                                         {"clip_skip", run.config.prompts.clipSkip}};
+            if (auto done = writeJsonFile(temporary / "class_prompts.json", prompts); !done) {
+                return done.error();
+            }
+        } else {
+            ClassConditioner conditioner = fineTune.conditioner()->toClassConditioner();
+            if (auto done = saveClassConditioner(temporary, conditioner, classNames); !done) {
+                return done.error();
+            }
         }
         progress("LoRA weights");
     }

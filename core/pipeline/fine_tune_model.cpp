@@ -68,17 +68,28 @@ FineTuneModel::FineTuneModel(PublicModel &model, const FineTuneSetup &setup)
     for (auto &parameter : m_unet->parameters()) {
         parameter.set_requires_grad(false);
     }
-    // Sensitive class tokens: distinct public tokens (class i <- public class i mod P) or the
-    // null token; both are public starting points.
-    const torch::Tensor table = model.conditioner->parameters().front().detach();
-    const std::int64_t publicClasses = table.size(0) - 1;
-    const torch::Tensor nullRow = table[publicClasses];
-    std::vector<torch::Tensor> rows;
-    for (std::int64_t k = 0; k < setup.sensitiveClasses; ++k) {
-        rows.push_back(setup.classTokenInit == "null" ? nullRow : table[k % publicClasses]);
+    if (model.isLatent()) {
+        // Frozen prompt embeddings [K, 77, D] and the unconditional "" for guidance.
+        TORCH_CHECK(static_cast<std::int64_t>(setup.classPrompts.size()) == setup.sensitiveClasses,
+                    "fine-tuning a latent-space model needs one prompt per class");
+        const int clipSkip = static_cast<int>(setup.clipSkip);
+        const torch::Tensor prompts = encodePrompts(*model.sd, setup.classPrompts, clipSkip);
+        const torch::Tensor empty = encodePrompts(*model.sd, {""}, clipSkip);
+        m_conditioner =
+            SensitiveConditioner(prompts.flatten(1), empty.flatten(1)[0], prompts.size(1));
+    } else {
+        // Sensitive class tokens: distinct public tokens (class i <- public class i mod P) or the
+        // null token; both are public starting points.
+        const torch::Tensor table = model.conditioner->parameters().front().detach();
+        const std::int64_t publicClasses = table.size(0) - 1;
+        const torch::Tensor nullRow = table[publicClasses];
+        std::vector<torch::Tensor> rows;
+        for (std::int64_t k = 0; k < setup.sensitiveClasses; ++k) {
+            rows.push_back(setup.classTokenInit == "null" ? nullRow : table[k % publicClasses]);
+        }
+        m_conditioner =
+            SensitiveConditioner(torch::stack(rows, 0), nullRow, model.conditioner->tokens());
     }
-    m_conditioner =
-        SensitiveConditioner(torch::stack(rows, 0), nullRow, model.conditioner->tokens());
 
     const std::set<std::string> selected(setup.selectedKeys.begin(), setup.selectedKeys.end());
     auto generator = at::make_generator<at::CPUGeneratorImpl>(setup.loraSeed);
@@ -102,7 +113,9 @@ FineTuneModel::FineTuneModel(PublicModel &model, const FineTuneSetup &setup)
         m_trainable.emplace_back("unet." + name + ".lora_A.weight", projection->loraA());
         m_trainable.emplace_back("unet." + name + ".lora_B.weight", projection->loraB());
     }
-    m_trainable.emplace_back("conditioner.class_tokens", m_conditioner->classTokens);
+    if (!model.isLatent()) {
+        m_trainable.emplace_back("conditioner.class_tokens", m_conditioner->classTokens);
+    }
     for (auto &[name, tensor] : m_trainable) {
         tensor.set_requires_grad(true);
     }

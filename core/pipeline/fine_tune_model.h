@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The model that DP training adapts: the public UNet with LoRA adapters on the selected attention
 // matrices (or, for direct fine-tuning, the selected weights themselves), and tokens for the
-// sensitive classes beside the public null token. Trainable tensors are named as in checkpoints
-// and exports: "unet.<module>.lora_A.weight", "unet.<module>.lora_B.weight", "unet.<module>.weight"
-// / ".bias" (direct), and "conditioner.class_tokens".
+// sensitive classes beside the public null token (for latent-space models: the frozen text
+// embeddings of the class prompts and of ""). Trainable tensors are named as in checkpoints and
+// exports: "unet.<module>.lora_A.weight", "unet.<module>.lora_B.weight", "unet.<module>.weight"
+// / ".bias" (direct), and "conditioner.class_tokens" (pixel-space models only).
 #pragma once
 
 #include "dpsapf/core/run_config.h"
@@ -57,6 +58,10 @@ struct FineTuneSetup {
     std::string classTokenInit = "public-classes";
     std::int64_t sensitiveClasses = 0;
     std::uint64_t loraSeed = 0; // A ~ N(0, 1/r^2)
+    // Latent-space models: the fixed prompt p(y) of every sensitive class (method.md §2). Their
+    // text-encoder embeddings take the place of the class tokens and are not trained.
+    std::vector<std::string> classPrompts;
+    std::int64_t clipSkip = 0;
 };
 
 class FineTuneModel

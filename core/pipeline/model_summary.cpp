@@ -10,6 +10,36 @@
 
 namespace dpsapf::core {
 
+namespace {
+
+std::int64_t countParameters(const torch::nn::Module &module)
+{
+    std::int64_t count = 0;
+    for (const auto &parameter : module.parameters()) {
+        count += parameter.numel();
+    }
+    return count;
+}
+
+void describeLatentModel(const PublicModel &model, ModelSummary &summary)
+{
+    const StableDiffusionModel &sd = *model.sd;
+    summary.latent = true;
+    summary.family = std::string("Stable Diffusion ") +
+                     (sd.detected.family == SdFamily::Sd2 ? "2.x" : "1.x") +
+                     " (latent space, CLIP text conditioning)";
+    summary.layout = sd.detected.description;
+    summary.storedDtype = sd.storedDtype;
+    summary.components = {
+        {"unet", "UNet2DConditionModel", countParameters(*sd.unet)},
+        {"vae", "AutoencoderKL", countParameters(*sd.vae)},
+        {"text_encoder", "CLIPTextModel", countParameters(*sd.textEncoder)},
+        {"tokenizer", "CLIP BPE, " + std::to_string(sd.tokenizer->vocabSize()) + " tokens", 0},
+    };
+}
+
+} // namespace
+
 Expected<ModelSummary> summarizePublicModel(const std::filesystem::path &folder)
 {
     Expected<PublicModel> model = loadPublicModel(folder);
@@ -18,17 +48,25 @@ Expected<ModelSummary> summarizePublicModel(const std::filesystem::path &folder)
     }
     ModelSummary summary;
     summary.folder = model->folder;
-    summary.name = model->folder.filename().string();
-    summary.family = "pixel-space class-conditional UNet (Stable Diffusion 1.5 topology)";
+    summary.name =
+        model->isLatent() ? model->folder.stem().string() : model->folder.filename().string();
     summary.imageSize = model->imageSize;
     summary.imageChannels = model->imageChannels;
     summary.pixelUnshuffle = model->pixelUnshuffle;
     summary.classNames = model->classNames;
-    for (const auto &parameter : model->unet->parameters()) {
-        summary.totalParameters += parameter.numel();
+    if (model->isLatent()) {
+        describeLatentModel(model.value(), summary);
+    } else {
+        summary.family = "pixel-space class-conditional UNet (Stable Diffusion 1.5 topology)";
+        summary.layout = "DP-SAPF Studio model folder";
+        summary.components = {
+            {"unet", "UNet2DConditionModel", countParameters(*model->unet)},
+            {"conditioner",
+             "class tokens (" + std::to_string(model->classNames.size()) + " public classes)",
+             countParameters(*model->conditioner)}};
     }
-    for (const auto &parameter : model->conditioner->parameters()) {
-        summary.totalParameters += parameter.numel();
+    for (const ModelComponent &component : summary.components) {
+        summary.totalParameters += component.parameters;
     }
     for (const auto &[name, block] : model->unet->transformerBlocks()) {
         summary.transformerBlocks.push_back(name);

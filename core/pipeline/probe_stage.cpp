@@ -54,18 +54,20 @@ Expected<RunOutcome> runProbeStage(RunContext &run)
         run.message(RunStage::Probe, "already released (saliency/scores.json)");
         return RunOutcome::Completed;
     }
-    Expected<const SensitiveData *> data = run.data();
-    if (!data) {
-        return data.error();
-    }
     Expected<PublicModel> model = run.loadModel();
     if (!model) {
         return model.error();
+    }
+    Expected<const SensitiveData *> data = run.trainingData(model.value());
+    if (!data) {
+        return data.error();
     }
     FineTuneSetup setup;
     setup.variant = run.config.variant;
     setup.classTokenInit = run.config.train.classTokenInit;
     setup.sensitiveClasses = static_cast<std::int64_t>(run.plan.classNames.size());
+    setup.classPrompts = run.plan.classPrompts;
+    setup.clipSkip = run.config.prompts.clipSkip;
     FineTuneModel fineTune(model.value(), setup); // no adapters yet: the public matrices
     fineTune.conditioner()->classTokens.set_requires_grad(false);
 
@@ -75,8 +77,8 @@ Expected<RunOutcome> runProbeStage(RunContext &run)
     const PerRecordLoss perRecordLoss = [&](const std::vector<std::int64_t> &batch) {
         const torch::Tensor labels =
             records.labels.index_select(0, torch::tensor(batch, torch::kInt64));
-        torch::Tensor losses =
-            loss.perRecord(fineTune.unet(), *fineTune.conditioner(), records.batch(batch), labels);
+        torch::Tensor losses = loss.perRecord(fineTune.unet(), *fineTune.conditioner(),
+                                              records.cleanBatch(batch), labels);
         done += static_cast<std::int64_t>(batch.size());
         RunEvent progress;
         progress.kind = RunEvent::Kind::Progress;

@@ -4,12 +4,66 @@
 
 #include "dpsapf/core/bundled_model.h"
 #include "io/lenient_json.h"
+#include "model/sd/model_detection.h"
 
 #include <torch/torch.h>
 
 namespace dpsapf::core {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+Expected<PublicModel> loadLatentModel(const DetectedModel &detected)
+{
+    Expected<StableDiffusionModel> sd = loadStableDiffusion(detected);
+    if (!sd) {
+        return sd.error();
+    }
+    PublicModel model;
+    model.folder = detected.path;
+    model.sd = std::make_shared<StableDiffusionModel>(std::move(sd).value());
+    model.unet = model.sd->unet;
+    model.scheduler = model.sd->scheduler;
+    model.imageChannels = 3;
+    if (auto set = setTrainingResolution(model, 0); !set) {
+        return set.error();
+    }
+    return model;
+}
+
+} // namespace
+
+std::int64_t PublicModel::resolutionMultiple() const
+{
+    const std::int64_t unetMultiple = std::int64_t(1) << (unet->config().levels() - 1);
+    return unetMultiple * (isLatent() ? sd->vaeScale() : pixelUnshuffle);
+}
+
+Expected<bool> setTrainingResolution(PublicModel &model, std::int64_t resolution)
+{
+    if (!model.isLatent()) {
+        if (resolution != 0 && resolution != model.imageSize) {
+            return makeError(ErrorCode::InvalidArgument,
+                             "model_resolution: the pixel-space model works at " +
+                                 std::to_string(model.imageSize) + " px only (use 0)");
+        }
+        return true;
+    }
+    const std::int64_t multiple = model.resolutionMultiple();
+    if (resolution == 0) {
+        const std::int64_t native = model.sd->nativeResolution();
+        resolution = std::max(multiple, std::min<std::int64_t>(native, 256) / multiple * multiple);
+    }
+    if (resolution < multiple || resolution % multiple != 0 || resolution > 2048) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "model_resolution: " + std::to_string(resolution) +
+                             " px; this model needs a multiple of " + std::to_string(multiple) +
+                             " px up to 2048");
+    }
+    model.imageSize = resolution;
+    return true;
+}
 
 Expected<PublicModel> loadPublicModel(const fs::path &requested)
 {
@@ -21,18 +75,14 @@ Expected<PublicModel> loadPublicModel(const fs::path &requested)
         }
         folder = bundled.value();
     }
-    const fs::path descriptionPath = folder / "dpsapf_model.json";
-    std::error_code error;
-    if (!fs::is_regular_file(descriptionPath, error)) {
-        if (fs::is_regular_file(folder / "model_index.json", error)) {
-            return makeError(ErrorCode::Format,
-                             folder.string() +
-                                 ": a Stable Diffusion pipeline folder; latent-space models are "
-                                 "not supported by this version (use the bundled model)");
-        }
-        return makeError(ErrorCode::Io, descriptionPath.string() +
-                                            ": missing (not a DP-SAPF Studio model folder)");
+    Expected<DetectedModel> detected = detectModel(folder);
+    if (!detected) {
+        return detected.error();
     }
+    if (detected->layout != ModelLayout::BundledPixel) {
+        return loadLatentModel(detected.value());
+    }
+    const fs::path descriptionPath = folder / "dpsapf_model.json";
     Expected<nlohmann::json> description = readLenientJson(descriptionPath);
     if (!description) {
         return description.error();
@@ -103,6 +153,15 @@ torch::Tensor toUNetSpace(const PublicModel &model, const torch::Tensor &images)
 
 torch::Tensor fromUNetSpace(const PublicModel &model, const torch::Tensor &samples)
 {
+    if (model.isLatent()) {
+        torch::NoGradGuard noGrad;
+        const auto device = model.sd->vae->parameters().front().device();
+        std::vector<torch::Tensor> images;
+        for (const torch::Tensor &chunk : samples.split(16, 0)) { // bounds decoder activations
+            images.push_back(model.sd->vae->decodeToImages(chunk.to(device)).to(samples.device()));
+        }
+        return images.empty() ? samples : torch::cat(images, 0) * 2.0 - 1.0;
+    }
     return model.pixelUnshuffle == 1 ? samples
                                      : torch::pixel_shuffle(samples, model.pixelUnshuffle);
 }

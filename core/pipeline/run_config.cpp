@@ -182,6 +182,16 @@ Expected<bool> RunConfig::validate() const
     if (!oneOf(train.classTokenInit, {"public-classes", "null"})) {
         return fieldError("train.class_token_init", "must be public-classes or null");
     }
+    if (modelResolution < 0 || modelResolution > 2048) {
+        return fieldError("model_resolution", "must be in [0, 2048] (0 = the model's default)");
+    }
+    if (prompts.clipSkip < 0 || prompts.clipSkip > 1) {
+        return fieldError("prompts.clip_skip", "must be 0 or 1");
+    }
+    if (prompts.classPrompts.empty() &&
+        prompts.classTemplate.find("{class}") == std::string::npos) {
+        return fieldError("prompts.template", "must contain {class}");
+    }
     if (generate.imagesPerClass < 1) {
         return fieldError("generate.images_per_class", "must be >= 1");
     }

@@ -116,7 +116,8 @@ Expected<RunConfig> readComplete(const json &j)
     c.variant = variant.value();
     c.seed = static_cast<std::uint64_t>(integer(j.at("seed")));
     c.device = j.at("device").get<std::string>();
-    c.modelPath = j.at("model_path").get<std::string>();
+    c.modelPath = j.at("public_model").get<std::string>();
+    c.modelResolution = integer(j.at("model_resolution"));
     c.chargeProbe = j.at("charge_probe").get<bool>();
     c.compareVariants = j.at("compare_variants").get<std::vector<std::string>>();
 
@@ -166,6 +167,11 @@ Expected<RunConfig> readComplete(const json &j)
     c.train.gridSamplesPerClass = integer(t.at("grid_samples_per_class"));
     c.train.classTokenInit = t.at("class_token_init").get<std::string>();
 
+    const json &pt = j.at("prompts");
+    c.prompts.classTemplate = pt.at("template").get<std::string>();
+    c.prompts.classPrompts = pt.at("class_prompts").get<std::vector<std::string>>();
+    c.prompts.clipSkip = integer(pt.at("clip_skip"));
+
     const json &g = j.at("generate");
     c.generate.imagesPerClass = integer(g.at("images_per_class"));
     c.generate.sampler = g.at("sampler").get<std::string>();
@@ -199,7 +205,8 @@ nlohmann::json RunConfig::toJson() const
         {"variant", variantName(variant)},
         {"seed", seed},
         {"device", device},
-        {"model_path", modelPath},
+        {"public_model", modelPath},
+        {"model_resolution", modelResolution},
         {"charge_probe", chargeProbe},
         {"compare_variants", compareVariants},
         {"dataset",
@@ -242,6 +249,10 @@ nlohmann::json RunConfig::toJson() const
           {"checkpoint_every", train.checkpointEvery},
           {"grid_samples_per_class", train.gridSamplesPerClass},
           {"class_token_init", train.classTokenInit}}},
+        {"prompts",
+         {{"template", prompts.classTemplate},
+          {"class_prompts", prompts.classPrompts},
+          {"clip_skip", prompts.clipSkip}}},
         {"generate",
          {{"images_per_class", generate.imagesPerClass},
           {"sampler", generate.sampler},
@@ -265,8 +276,14 @@ nlohmann::json RunConfig::toJson() const
     };
 }
 
-Expected<RunConfig> runConfigFromJson(const nlohmann::json &given, const RunConfig &base)
+Expected<RunConfig> runConfigFromJson(const nlohmann::json &original, const RunConfig &base)
 {
+    // "model_path" was the public model's key before Stable Diffusion support; still read.
+    json given = original;
+    if (given.is_object() && given.contains("model_path") && !given.contains("public_model")) {
+        given["public_model"] = given["model_path"];
+        given.erase("model_path");
+    }
     const json defaults = RunConfig{}.toJson();
     if (auto ok = checkAgainstSchema(given, defaults, ""); !ok) {
         return ok.error();

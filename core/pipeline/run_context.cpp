@@ -5,6 +5,7 @@
 #include "dpsapf/core/atomic_file.h"
 #include "dpsapf/core/logging.h"
 #include "io/lenient_json.h"
+#include "util/compute_device.h"
 
 #include <fmt/format.h>
 
@@ -61,7 +62,9 @@ nlohmann::json ResolvedPlan::toJson() const
             {"model_folder", modelFolder},
             {"model_image_size", modelImageSize},
             {"model_channels", modelChannels},
-            {"software_version", softwareVersion}};
+            {"software_version", softwareVersion},
+            {"model_latent", modelLatent},
+            {"class_prompts", classPrompts}};
 }
 
 Expected<ResolvedPlan> ResolvedPlan::fromJson(const nlohmann::json &json)
@@ -91,6 +94,8 @@ Expected<ResolvedPlan> ResolvedPlan::fromJson(const nlohmann::json &json)
         plan.modelImageSize = json.at("model_image_size").get<std::int64_t>();
         plan.modelChannels = json.at("model_channels").get<std::int64_t>();
         plan.softwareVersion = json.value("software_version", std::string());
+        plan.modelLatent = json.value("model_latent", false);
+        plan.classPrompts = json.value("class_prompts", std::vector<std::string>());
     } catch (const nlohmann::json::exception &error) {
         return makeError(ErrorCode::Format, std::string("resolved: ") + error.what());
     }
@@ -151,9 +156,38 @@ Expected<const SensitiveData *> RunContext::data()
     return &*m_data;
 }
 
+Expected<const SensitiveData *> RunContext::trainingData(const PublicModel &model)
+{
+    Expected<const SensitiveData *> loaded = data();
+    if (!loaded) {
+        return loaded;
+    }
+    if (auto encoded = encodeLatentPosteriors(*m_data, model, stopFlag()); !encoded) {
+        return encoded.error();
+    }
+    return &*m_data;
+}
+
 Expected<PublicModel> RunContext::loadModel() const
 {
-    return loadPublicModel(plan.modelFolder);
+    Expected<PublicModel> model = loadPublicModel(plan.modelFolder);
+    if (!model) {
+        return model;
+    }
+    if (auto set = setTrainingResolution(model.value(), plan.modelImageSize); !set) {
+        return set.error();
+    }
+    Expected<torch::Device> device = resolveComputeDevice(config.device, "device");
+    if (!device) {
+        return device.error();
+    }
+    if (model->isLatent()) {
+        moveStableDiffusion(*model.value().sd, device.value());
+    } else {
+        model.value().unet->to(device.value());
+        model.value().conditioner->to(device.value());
+    }
+    return model;
 }
 
 AccountantKind RunContext::accountant() const

@@ -36,6 +36,8 @@ struct ResolvedPlan {
     double calibratedEpsilon = 0.0;
     std::string modelFolder;
     std::int64_t modelImageSize = 0, modelChannels = 0;
+    bool modelLatent = false;              // a Stable Diffusion (latent-space) model
+    std::vector<std::string> classPrompts; // latent-space models: p(y) per class
     std::string softwareVersion;
 
     [[nodiscard]] nlohmann::json toJson() const;
@@ -53,6 +55,9 @@ public:
     const RunPaths paths;
 
     [[nodiscard]] Expected<const SensitiveData *> data();
+    // data(), plus the VAE posterior of every record when `model` is a latent-space model
+    // (encoded once, kept in memory).
+    [[nodiscard]] Expected<const SensitiveData *> trainingData(const PublicModel &model);
     [[nodiscard]] Expected<PublicModel> loadModel() const;
     [[nodiscard]] AccountantKind accountant() const;
     // An independent 64-bit seed per named stream (and index), all derived from config.seed.

@@ -5,9 +5,10 @@
 #include "dpsapf/core/logging.h"
 #include "dpsapf/core/privacy_ledger.h"
 #include "dpsapf/core/privacy_plan.h"
-#include "dpsapf/core/runtime_info.h"
 #include "dpsapf/core/version.h"
+#include "pipeline/class_prompts.h"
 #include "pipeline/stages.h"
+#include "util/compute_device.h"
 
 #include <torch/torch.h>
 
@@ -63,19 +64,22 @@ Expected<ResolvedPlan> resolvePlan(const RunConfig &config, const SensitiveData 
     plan.modelFolder = fs::absolute(model.folder).lexically_normal().string();
     plan.modelImageSize = model.imageSize;
     plan.modelChannels = model.imageChannels;
+    plan.modelLatent = model.isLatent();
+    if (model.isLatent()) {
+        Expected<std::vector<std::string>> prompts =
+            resolveClassPrompts(config.prompts, plan.classNames);
+        if (!prompts) {
+            return prompts.error();
+        }
+        plan.classPrompts = prompts.value();
+    }
     plan.softwareVersion = kVersion;
     if (auto valid = config.validateForDataset(plan.trainRecords); !valid) {
         return valid.error();
     }
-    // The pipeline computes on the CPU in this version; CUDA comes with the Stable Diffusion work.
-    if (config.device == "cuda") {
-        return makeError(ErrorCode::InvalidArgument,
-                         "device: the pipeline runs on the CPU in this version; use cpu or auto");
-    }
-    if (config.device == "auto" && queryRuntimeInfo().cudaDeviceCount > 0) {
-        logger(LogChannel::App)
-            ->warn("device auto: a CUDA device is present, but the pipeline "
-                   "runs on the CPU in this version");
+    // "cuda" without a usable device is refused here, before anything is written.
+    if (auto device = resolveComputeDevice(config.device, "device"); !device) {
+        return device.error();
     }
     PrivacyPlanRequest request;
     request.trainRecords = plan.trainRecords;
@@ -210,6 +214,9 @@ Expected<RunConfig> prepareRun(const RunConfig &config, const fs::path &runDir, 
         Expected<PublicModel> model = loadPublicModel(config.modelPath);
         if (!model) {
             return model.error();
+        }
+        if (auto set = setTrainingResolution(model.value(), config.modelResolution); !set) {
+            return set.error();
         }
         Expected<SensitiveData> data =
             loadSensitiveData(config.dataset, model->imageSize, model->imageChannels);

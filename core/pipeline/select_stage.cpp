@@ -103,9 +103,11 @@ Expected<RunOutcome> runSelectStage(RunContext &run)
     for (const auto &[name, projection] : attention) {
         everyAttention.insert(name);
     }
-    const std::int64_t tokenParameters = static_cast<std::int64_t>(run.plan.classNames.size()) *
-                                         model->conditioner->tokens() *
-                                         model->conditioner->contextDim();
+    // Latent-space models condition on frozen prompt embeddings: no trainable class tokens.
+    const std::int64_t tokenParameters =
+        model->isLatent() ? 0
+                          : static_cast<std::int64_t>(run.plan.classNames.size()) *
+                                model->conditioner->tokens() * model->conditioner->contextDim();
     RunConfig asDpLora = run.config;
     asDpLora.variant = RunVariant::DpLora;
     const nlohmann::json out{

@@ -4,6 +4,7 @@
 
 #include "data/image_transforms.h"
 #include "dpsapf/core/logging.h"
+#include "pipeline/public_model.h"
 
 #include <torch/torch.h>
 
@@ -42,6 +43,51 @@ torch::Tensor SensitiveData::batch(const std::vector<std::int64_t> &records) con
 {
     const torch::Tensor index = torch::tensor(records, torch::kInt64);
     return images.index_select(0, index).to(torch::kFloat32) / 127.5 - 1.0;
+}
+
+CleanBatch SensitiveData::cleanBatch(const std::vector<std::int64_t> &records) const
+{
+    CleanBatch clean;
+    if (latentMean.defined()) {
+        const torch::Tensor index = torch::tensor(records, torch::kInt64);
+        clean.latentMean = latentMean.index_select(0, index);
+        clean.latentStd = latentStd.index_select(0, index);
+    } else {
+        clean.images = batch(records);
+    }
+    return clean;
+}
+
+Expected<bool> encodeLatentPosteriors(SensitiveData &data, const PublicModel &model,
+                                      const std::atomic<bool> *stop)
+{
+    if (!model.isLatent() || data.latentMean.defined()) {
+        return true;
+    }
+    torch::NoGradGuard noGrad;
+    AutoencoderKL vae = model.sd->vae;
+    vae->eval();
+    const auto device = vae->parameters().front().device();
+    const double scale = vae->scalingFactor();
+    std::vector<torch::Tensor> means, stds;
+    constexpr std::int64_t kChunk = 16; // bounds the encoder's activations
+    for (std::int64_t start = 0; start < data.size(); start += kChunk) {
+        if (stop != nullptr && stop->load()) {
+            return makeError(ErrorCode::Cancelled, "stopped while encoding the latents");
+        }
+        const std::int64_t end = std::min(data.size(), start + kChunk);
+        const torch::Tensor images =
+            data.images.slice(0, start, end).to(torch::kFloat32) / 127.5 - 1.0;
+        const VaePosterior posterior = vae->encode(images.to(device));
+        means.push_back((posterior.mean * scale).to(torch::kCPU));
+        stds.push_back((posterior.std * scale).to(torch::kCPU));
+    }
+    data.latentMean = torch::cat(means, 0);
+    data.latentStd = torch::cat(stds, 0);
+    logger(LogChannel::Data)
+        ->info("sensitive data: {} records encoded to {}x{}x{} latents", data.size(),
+               data.latentMean.size(1), data.latentMean.size(2), data.latentMean.size(3));
+    return true;
 }
 
 Expected<SensitiveData> loadSensitiveData(const DatasetSettings &settings, std::int64_t modelSize,

@@ -15,15 +15,15 @@ torch::Tensor synthesize(UNet &unet, Conditioner &conditioner, const PublicModel
                          const std::vector<std::uint64_t> &seeds, const GenerateSettings &settings,
                          const std::function<void(std::int64_t)> &progress)
 {
-    const UNetConfig &config = unet->config();
+    const std::int64_t channels = unet->config().inChannels;
+    const std::int64_t side = model.unetSampleSize();
     const auto count = static_cast<std::int64_t>(labels.size());
-    torch::Tensor noise =
-        torch::empty({count, config.inChannels, config.sampleSize, config.sampleSize});
+    torch::Tensor noise = torch::empty({count, channels, side, side});
     for (std::int64_t i = 0; i < count; ++i) {
         auto generator =
             at::make_generator<at::CPUGeneratorImpl>(seeds[static_cast<std::size_t>(i)]);
-        noise[i].copy_(torch::randn({config.inChannels, config.sampleSize, config.sampleSize},
-                                    generator, torch::TensorOptions().dtype(torch::kFloat32)));
+        noise[i].copy_(torch::randn({channels, side, side}, generator,
+                                    torch::TensorOptions().dtype(torch::kFloat32)));
     }
     ClassSamplingOptions options;
     options.sampler = parseSampler(settings.sampler).value_or(SamplerKind::DpmSolverPP2M);

@@ -125,7 +125,7 @@ double DpTrainer::trainStep()
         const torch::Tensor labels =
             m_data.labels.index_select(0, torch::tensor(micro, torch::kInt64));
         const torch::Tensor losses = m_loss.perRecord(m_fineTune.unet(), *m_fineTune.conditioner(),
-                                                      m_data.batch(micro), labels);
+                                                      m_data.cleanBatch(micro), labels);
         losses.sum().backward();
         (void)m_step->recorder().endMicroBatch();
         lossSum += losses.detach().sum().item<double>();
@@ -449,13 +449,13 @@ Expected<RunOutcome> runTrainStage(RunContext &run)
         run.message(RunStage::Train, "already trained");
         return RunOutcome::Completed;
     }
-    Expected<const SensitiveData *> data = run.data();
-    if (!data) {
-        return data.error();
-    }
     Expected<PublicModel> model = run.loadModel();
     if (!model) {
         return model.error();
+    }
+    Expected<const SensitiveData *> data = run.trainingData(model.value());
+    if (!data) {
+        return data.error();
     }
     Expected<std::unique_ptr<FineTuneModel>> fineTune = buildFineTuneModel(run, model.value());
     if (!fineTune) {

@@ -28,6 +28,8 @@ Expected<std::unique_ptr<FineTuneModel>> buildFineTuneModel(const RunContext &ru
     setup.classTokenInit = run.config.train.classTokenInit;
     setup.sensitiveClasses = static_cast<std::int64_t>(run.plan.classNames.size());
     setup.loraSeed = run.seed("lora-init");
+    setup.classPrompts = run.plan.classPrompts;
+    setup.clipSkip = run.config.prompts.clipSkip;
     return std::make_unique<FineTuneModel>(model, setup);
 }
 

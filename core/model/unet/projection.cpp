@@ -40,11 +40,13 @@ void ProjectionImpl::attachLora(std::int64_t rank, double alpha, torch::Generato
 {
     detachLora();
     const auto options = weight.options().requires_grad(false);
-    torch::Tensor a = torch::empty({rank, weight.size(1)}, options);
+    // Drawn on the CPU from the seeded CPU generator, so the start is the same on every device.
+    torch::Tensor a = torch::empty({rank, weight.size(1)}, torch::kFloat32);
     {
         torch::NoGradGuard noGrad;
         a.normal_(0.0, 1.0 / static_cast<double>(rank), generator);
     }
+    a = a.to(options);
     auto loraAModule = std::make_shared<torch::nn::Module>();
     auto loraBModule = std::make_shared<torch::nn::Module>();
     m_loraA = loraAModule->register_parameter("weight", a);

@@ -41,6 +41,40 @@ struct DpStepBenchmarkResult {
 
 [[nodiscard]] Expected<DpStepBenchmarkResult> benchmarkDpStep(const DpStepBenchmarkConfig &config);
 
+// `dpsapf bench sd-unet`: a Stable-Diffusion-sized UNet (random weights) at the DP-SAPF training
+// resolution: forward throughput, a non-private LoRA step and a DP-SGD LoRA step (per-record
+// clipping + noise) on all 128 attention matrices, peak device memory and an MFU estimate from the
+// analytic forward cost (a LoRA training step taken as 2 forward passes of work).
+struct SdUNetBenchmarkConfig {
+    std::string base = "sd15";     // sd15 | sd21 | narrow (SD1.5 topology, widths 32-128)
+    std::int64_t resolution = 256; // image px; the latent is resolution / 8
+    std::int64_t batchSize = 8;    // micro-batch
+    std::int64_t repeats = 3;      // timed repetitions after one warm-up
+    std::int64_t loraRank = 4;
+    std::string device = "cpu"; // cpu | cuda
+    double peakTflops = 0.0;    // the device's float32 peak for the MFU (0: not reported)
+    std::uint64_t seed = 0;
+};
+
+struct SdUNetBenchmarkResult {
+    std::string model;
+    std::string device;
+    std::int64_t parameters = 0;
+    std::int64_t loraParameters = 0;
+    std::int64_t resolution = 0;
+    std::int64_t batchSize = 0;
+    double forwardGmacPerImage = 0.0;
+    double forwardImagesPerSecond = 0.0;
+    double nonprivateStepImagesPerSecond = 0.0;
+    double dpStepImagesPerSecond = 0.0;
+    double dpOverheadRatio = 0.0; // DP step time / non-private step time
+    double dpStepTflops = 0.0;    // achieved, from the analytic cost
+    double mfu = -1.0;            // dpStepTflops / peakTflops; -1 without a peak
+    double peakMemoryGiB = -1.0;  // CUDA only; -1 when unknown
+};
+
+[[nodiscard]] Expected<SdUNetBenchmarkResult> benchmarkSdUNet(const SdUNetBenchmarkConfig &config);
+
 struct AccountantBenchmarkResult {
     std::int64_t steps = 0;
     double rdpEpsilonSeconds = 0.0;

@@ -19,11 +19,21 @@ struct AttentionMatrixInfo {
     std::int64_t columns = 0; // in features
 };
 
+struct ModelComponent {
+    std::string name; // "unet", "vae", "text_encoder", "tokenizer", "conditioner"
+    std::string kind; // e.g. "UNet2DConditionModel", "CLIP BPE (1000 tokens)"
+    std::int64_t parameters = 0;
+};
+
 struct ModelSummary {
-    std::filesystem::path folder;
-    std::string name;   // folder name, e.g. "sapf-tiny"
-    std::string family; // "pixel-space class-conditional UNet (SD 1.5 topology)"
-    std::int64_t imageSize = 0;
+    std::filesystem::path folder; // folder or single file
+    std::string name;             // folder name, e.g. "sapf-tiny"
+    std::string family;           // "pixel-space class-conditional UNet (SD 1.5 topology)"
+    std::string layout; // how it is stored (bundled folder, diffusers pipeline, single file)
+    std::string storedDtype = "F32"; // UNet weights on disk
+    bool latent = false;             // a Stable Diffusion (latent-space) model
+    std::vector<ModelComponent> components;
+    std::int64_t imageSize = 0; // training resolution (latent models: the default one)
     std::int64_t imageChannels = 0;
     std::int64_t pixelUnshuffle = 1;
     std::int64_t totalParameters = 0;
@@ -33,7 +43,8 @@ struct ModelSummary {
     std::vector<std::string> classNames; // public classes of the conditioner
 };
 
-// Loads the model folder (empty = the bundled model) and describes it. Errors name the file.
+// Loads the model (empty = the bundled model; a Stable Diffusion pipeline folder or single file)
+// and describes it. Errors name the file.
 [[nodiscard]] Expected<ModelSummary> summarizePublicModel(const std::filesystem::path &folder);
 
 // LoRA parameters r (rows + columns) summed over the k matrices with the fewest and with the most

@@ -88,6 +88,16 @@ struct TrainSettings {
     std::string classTokenInit = "public-classes";
 };
 
+// Class prompts of latent-space (Stable Diffusion) models (method.md §2): `class_prompts` (one per
+// class, in label order) when given; otherwise the paper's prompt table when the class names are
+// those of Fashion-MNIST, CIFAR-10 or MNIST; otherwise `template` with "{class}" replaced by the
+// class name. The resolved prompts are stored with the run.
+struct PromptSettings {
+    std::string classTemplate = "An image of a {class}";
+    std::vector<std::string> classPrompts;
+    std::int64_t clipSkip = 0; // 1: the text encoder's penultimate layer
+};
+
 struct GenerateSettings {
     std::int64_t imagesPerClass = 6000;
     std::string sampler = "dpmpp-2m"; // ddim | dpmpp-2m | dpmpp-2m-karras
@@ -124,10 +134,11 @@ struct EvalSettings {
 struct RunConfig {
     std::string name;
     RunVariant variant = RunVariant::DpSapf;
-    std::uint64_t seed = 0;     // every RNG stream derives from it
-    std::string device = "cpu"; // cpu | cuda | auto
-    std::string modelPath;      // empty = the bundled sapf-tiny
-    bool chargeProbe = false;   // random variant: charge a probe it never runs (as the reference)
+    std::uint64_t seed = 0;           // every RNG stream derives from it
+    std::string device = "cpu";       // cpu | cuda | auto
+    std::string modelPath;            // "public_model": empty = the bundled sapf-tiny
+    std::int64_t modelResolution = 0; // latent-space models: training px; 0 = min(native, 256)
+    bool chargeProbe = false; // random variant: charge a probe it never runs (as the reference)
     // `dpsapf run` with two or more variants runs each into <out>/<variant> with the same budget
     // and prints the comparison (empty: one run into <out>).
     std::vector<std::string> compareVariants;
@@ -138,6 +149,7 @@ struct RunConfig {
     SelectionSettings selection;
     LoraSettings lora;
     TrainSettings train;
+    PromptSettings prompts;
     GenerateSettings generate;
     ExportSettings exports;
     EvalSettings eval;
