@@ -24,11 +24,28 @@ ui::ModelOverview modelOverview(const core::ModelSummary &summary)
     overview.channels = static_cast<int>(summary.imageChannels);
     overview.totalParameters = summary.totalParameters;
     overview.attentionParameters = summary.attentionParameters;
-    overview.description =
-        QObject::tr("Images of %1×%1 pixels; the UNet sees them as %2 channels of %3×%3.")
-            .arg(summary.imageSize)
-            .arg(summary.imageChannels * summary.pixelUnshuffle * summary.pixelUnshuffle)
-            .arg(summary.imageSize / summary.pixelUnshuffle);
+    if (summary.latent) {
+        QStringList components;
+        for (const core::ModelComponent &component : summary.components) {
+            components << (component.parameters > 0
+                               ? QStringLiteral("%1 %2")
+                                     .arg(QString::fromStdString(component.name))
+                                     .arg(component.parameters)
+                               : QString::fromStdString(component.name));
+        }
+        overview.description =
+            QObject::tr("Latent space: training images of %1×%1 RGB are encoded by the VAE and "
+                        "the classes are described by text prompts. %2 (%3), weights stored as %4.")
+                .arg(summary.imageSize)
+                .arg(QString::fromStdString(summary.layout), components.join(QStringLiteral(", ")),
+                     QString::fromStdString(summary.storedDtype));
+    } else {
+        overview.description =
+            QObject::tr("Images of %1×%1 pixels; the UNet sees them as %2 channels of %3×%3.")
+                .arg(summary.imageSize)
+                .arg(summary.imageChannels * summary.pixelUnshuffle * summary.pixelUnshuffle)
+                .arg(summary.imageSize / summary.pixelUnshuffle);
+    }
     for (const std::string &block : summary.transformerBlocks) {
         overview.blockNames << QString::fromStdString(block);
         int matrices = 0;

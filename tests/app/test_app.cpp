@@ -6,7 +6,10 @@
 #include "models/log_model.h"
 
 #include "dpsapf/core/logging.h"
+#include "dpsapf/core/npy.h"
 
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
@@ -18,6 +21,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstring>
 #include <thread>
 
 using namespace dpsapf;
@@ -52,6 +56,19 @@ ProcessResult runProgram(const QString &program, const QStringList &arguments,
 }
 
 const QString kCli = QStringLiteral(DPSAPF_CLI_PATH);
+const QString kSdTiny = QStringLiteral(DPSAPF_TEST_DATA_DIR "/sd-tiny");
+
+// Float32 .npy contents (the test fails on anything else).
+std::vector<float> readFloats(const QString &path)
+{
+    const auto tensor = core::readNpy(path.toStdString());
+    if (!tensor || tensor->dtype != core::TensorDType::F32) {
+        return {};
+    }
+    std::vector<float> values(static_cast<std::size_t>(tensor->numel()));
+    std::memcpy(values.data(), tensor->bytes.data(), values.size() * sizeof(float));
+    return values;
+}
 const QString kGui = QStringLiteral(DPSAPF_GUI_PATH);
 
 } // namespace
@@ -74,6 +91,11 @@ private Q_SLOTS:
     void cliPrivacyInvalidValues();
     void cliPrivacyUnreachableTargetFails();
     void cliRunSmokePreset();
+    void cliGenerateFromPublicModelMatchesDiffusers();
+    void cliGenerateAndInspectRefuseBadInput_data();
+    void cliGenerateAndInspectRefuseBadInput();
+    void cliModelInspectListsTheMatrices();
+    void cliRunSmokePresetWithStableDiffusion();
     void cliRunRejectsBadConfig_data();
     void cliRunRejectsBadConfig();
     void guiVersionAndUsageError();
@@ -381,6 +403,151 @@ void TestApp::cliRunSmokePreset()
         kCli, {QStringLiteral("train"), home.path() + QStringLiteral("/nowhere")}, home.path());
     QCOMPARE(missing.exitCode, 1);
     QVERIFY(missing.err.contains(QStringLiteral("nowhere")));
+}
+
+void TestApp::cliGenerateFromPublicModelMatchesDiffusers()
+{
+    QTemporaryDir dir;
+    const QString images = dir.path() + QStringLiteral("/images.npy");
+    const QString latents = dir.path() + QStringLiteral("/latents.npy");
+    const ProcessResult result =
+        runProgram(kCli, {QStringLiteral("generate"),
+                          QStringLiteral("--public-model"),
+                          kSdTiny,
+                          QStringLiteral("--prompt"),
+                          QStringLiteral("a photo of an astronaut riding a horse on mars"),
+                          QStringLiteral("--steps"),
+                          QStringLiteral("3"),
+                          QStringLiteral("--guidance"),
+                          QStringLiteral("7.5"),
+                          QStringLiteral("--scheduler"),
+                          QStringLiteral("dpmpp-2m"),
+                          QStringLiteral("--initial-latents"),
+                          kSdTiny + QStringLiteral("/pipeline_run/init_latents.npy"),
+                          QStringLiteral("--save-npy"),
+                          images,
+                          QStringLiteral("--save-latents"),
+                          latents,
+                          QStringLiteral("--out"),
+                          dir.path() + QStringLiteral("/png"),
+                          QStringLiteral("--json")});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    const auto compare = [](const std::vector<float> &actual, const std::vector<float> &expected) {
+        if (actual.size() != expected.size() || actual.empty()) {
+            return false;
+        }
+        for (std::size_t i = 0; i < actual.size(); ++i) {
+            if (std::fabs(actual[i] - expected[i]) > 1e-4 + 1e-4 * std::fabs(expected[i])) {
+                return false;
+            }
+        }
+        return true;
+    };
+    QVERIFY(compare(readFloats(images),
+                    readFloats(kSdTiny + QStringLiteral("/pipeline_run/dpmpp_2m_image.npy"))));
+    QVERIFY(
+        compare(readFloats(latents),
+                readFloats(kSdTiny + QStringLiteral("/pipeline_run/dpmpp_2m_step_latents.npy"))));
+    QVERIFY(QFileInfo::exists(dir.path() + QStringLiteral("/png/image_0000.png")));
+    const QJsonObject done =
+        QJsonDocument::fromJson(
+            result.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts).last().toUtf8())
+            .object();
+    QCOMPARE(done.value(QStringLiteral("timesteps")).toArray().first().toInt(), 751);
+}
+
+void TestApp::cliGenerateAndInspectRefuseBadInput_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("neither a run nor a model")
+        << QStringList{QStringLiteral("generate")} << 2 << QStringLiteral("--public-model");
+    QTest::newRow("both a run and a model")
+        << QStringList{QStringLiteral("generate"),       QStringLiteral("runs/x"),
+                       QStringLiteral("--public-model"), kSdTiny,
+                       QStringLiteral("--out"),          QStringLiteral("/tmp/x")}
+        << 2 << QStringLiteral("not both");
+    const QString pickle = QDir::temp().filePath(QStringLiteral("dpsapf-test-model.ckpt"));
+    QFile file(pickle);
+    QVERIFY(file.open(QIODevice::WriteOnly) && file.write("never unpickled") > 0);
+    file.close();
+    QTest::newRow("a pickle file")
+        << QStringList{QStringLiteral("model"), QStringLiteral("inspect"), pickle} << 1
+        << QStringLiteral("pickle");
+    QTest::newRow("a missing path")
+        << QStringList{QStringLiteral("model"), QStringLiteral("inspect"),
+                       QDir::temp().filePath(QStringLiteral("dpsapf-no-such-model"))}
+        << 1 << QStringLiteral("no such file");
+    QTest::newRow("a LoRA file as the model")
+        << QStringList{QStringLiteral("model"), QStringLiteral("inspect"),
+                       kSdTiny + QStringLiteral("/lora_unet/pytorch_lora_weights.safetensors")}
+        << 1 << QStringLiteral("LoRA");
+    QTest::newRow("a component folder")
+        << QStringList{QStringLiteral("generate"), QStringLiteral("--public-model"),
+                       kSdTiny + QStringLiteral("/unet"), QStringLiteral("--out"),
+                       QStringLiteral("/tmp/x")}
+        << 1 << QStringLiteral("model_index.json");
+    QTest::newRow("no output") << QStringList{QStringLiteral("generate"),
+                                              QStringLiteral("--public-model"), kSdTiny}
+                               << 2 << QStringLiteral("--out");
+    QTest::newRow("cuda without a device") << QStringList{QStringLiteral("generate"),
+                                                          QStringLiteral("--public-model"),
+                                                          kSdTiny,
+                                                          QStringLiteral("--out"),
+                                                          QStringLiteral("/tmp/x"),
+                                                          QStringLiteral("--device"),
+                                                          QStringLiteral("cuda")}
+                                           << 2 << QStringLiteral("--device");
+}
+
+void TestApp::cliGenerateAndInspectRefuseBadInput()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+    const ProcessResult result = runProgram(kCli, arguments);
+    QCOMPARE(result.exitCode, exitCode);
+    QVERIFY2(result.err.contains(message), qPrintable(result.err));
+}
+
+void TestApp::cliModelInspectListsTheMatrices()
+{
+    const ProcessResult result =
+        runProgram(kCli, {QStringLiteral("model"), QStringLiteral("inspect"), kSdTiny,
+                          QStringLiteral("--json")});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    const QJsonObject json = QJsonDocument::fromJson(result.out.toUtf8()).object();
+    QVERIFY(json.value(QStringLiteral("family")).toString().contains(QStringLiteral("1.x")));
+    QCOMPARE(json.value(QStringLiteral("attention_matrices")).toArray().size(), 128);
+    QCOMPARE(json.value(QStringLiteral("components")).toArray().size(), 4);
+    const QJsonArray first = json.value(QStringLiteral("attention_matrices"))
+                                 .toArray()
+                                 .first()
+                                 .toObject()
+                                 .value(QStringLiteral("shape"))
+                                 .toArray();
+    QCOMPARE(first.first().toInt(), 8); // down_blocks.0 is 8 wide in sd-tiny
+    // unet 556,572 + vae 214,615 + text encoder 48,106
+    QCOMPARE(json.value(QStringLiteral("total_parameters")).toInteger(), 556572 + 214615 + 48106);
+}
+
+void TestApp::cliRunSmokePresetWithStableDiffusion()
+{
+    if (!QFileInfo::exists(QStringLiteral("/usr/share/datasets/fashion-mnist"))) {
+        QSKIP("dataset-fashion-mnist is not installed (packaging/bootstrap.sh installs it)");
+    }
+    QTemporaryDir home;
+    const QString run = home.path() + QStringLiteral("/runs/sd-smoke");
+    const ProcessResult result =
+        runProgram(kCli,
+                   {QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("smoke"),
+                    QStringLiteral("--set"), QStringLiteral("public_model=") + kSdTiny,
+                    QStringLiteral("--out"), run, QStringLiteral("--quiet")},
+                   home.path(), 600000);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY(QFileInfo::exists(run + QStringLiteral("/export/pytorch_lora_weights.safetensors")));
+    QVERIFY(QFileInfo::exists(run + QStringLiteral("/export/class_prompts.json")));
 }
 
 void TestApp::cliRunRejectsBadConfig_data()

@@ -109,6 +109,7 @@ private Q_SLOTS:
     void metricsReaderReadsIncrementally();
     void relatedRunsFindStudyVariantsAndPairedRun();
     void smokeRunFromTheGuiWithoutStalls();
+    void modelPageInspectsAStableDiffusionFolder();
 };
 
 void TestStudio::initTestCase()
@@ -340,6 +341,20 @@ void TestStudio::relatedRunsFindStudyVariantsAndPairedRun()
                           root.filePath(QStringLiteral("study/dp-sapf-dp-lora"))}));
     const QString lone = root.filePath(QStringLiteral("study/dp-sapf-dp-lora"));
     QCOMPARE(app::relatedRuns(lone).first(), lone);
+}
+
+void TestStudio::modelPageInspectsAStableDiffusionFolder()
+{
+    ui::LogModel logModel;
+    ui::MainWindow window(&logModel, ui::EngineInfo{});
+    app::StudioController studio(&window);
+    studio.modelPanel()->setModelPath(QStringLiteral(DPSAPF_TEST_DATA_DIR "/sd-tiny"));
+    Q_EMIT studio.modelPanel()->modelRequested(studio.modelPanel()->modelPath());
+    studio.waitForBackgroundWork();
+    QVERIFY2(studio.modelPanel()->summaryText().contains(QStringLiteral("Latent space")),
+             qPrintable(studio.modelPanel()->summaryText() + studio.modelPanel()->messageText()));
+    QCOMPARE(studio.modelPanel()->matrixRowCount(), 128);
+    QCOMPARE(studio.modelPanel()->blockRowCount(), 16);
 }
 
 void TestStudio::smokeRunFromTheGuiWithoutStalls()

@@ -2,6 +2,7 @@
 // The SD VAE: configuration from config.json, encode/decode, legacy attention names, loading.
 #include "model/vae/autoencoder_kl.h"
 
+#include "io/key_mapping.h"
 #include "io/lenient_json.h"
 #include "model/common/state_dict.h"
 
@@ -182,39 +183,6 @@ private:
     std::optional<Error> m_error;
 };
 
-// `<...>.attentions.<n>.<leaf>.<weight|bias>` split into the part before the leaf, the leaf and the
-// parameter suffix; nullopt for any other key.
-struct AttentionKey {
-    std::string head;      // up to and including "attentions.<n>."
-    std::string leaf;      // "query", "to_q", "to_out.0", ...
-    std::string parameter; // "weight" or "bias"
-};
-
-std::optional<AttentionKey> splitAttentionKey(const std::string &name)
-{
-    const std::string marker = "attentions.";
-    const std::size_t at = name.rfind(marker);
-    if (at == std::string::npos || (at != 0 && name[at - 1] != '.')) {
-        return std::nullopt;
-    }
-    const std::size_t indexEnd = name.find('.', at + marker.size());
-    const std::size_t parameterDot = name.rfind('.');
-    if (indexEnd == std::string::npos || parameterDot <= indexEnd) {
-        return std::nullopt;
-    }
-    const std::string index = name.substr(at + marker.size(), indexEnd - at - marker.size());
-    if (index.empty() || index.find_first_not_of("0123456789") != std::string::npos) {
-        return std::nullopt;
-    }
-    AttentionKey key{name.substr(0, indexEnd + 1),
-                     name.substr(indexEnd + 1, parameterDot - indexEnd - 1),
-                     name.substr(parameterDot + 1)};
-    if (key.parameter != "weight" && key.parameter != "bias") {
-        return std::nullopt;
-    }
-    return key;
-}
-
 } // namespace
 
 VaeTowerShape VaeConfig::towerShape() const
@@ -356,37 +324,26 @@ torch::Tensor AutoencoderKLImpl::decodeToImages(const torch::Tensor &scaledLaten
 
 TensorMap renameLegacyVaeAttentionKeys(const TensorMap &tensors)
 {
-    static const std::array<std::pair<const char *, const char *>, 4> kLegacyLeaves{{
-        {"query", "to_q"},
-        {"key", "to_k"},
-        {"value", "to_v"},
-        {"proj_attn", "to_out.0"},
-    }};
+    const auto endsWith = [](const std::string &text, const std::string &suffix) {
+        return text.size() >= suffix.size() &&
+               text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
     TensorMap renamed;
     for (const auto &[name, stored] : tensors) {
-        std::string newName = name;
+        // A legacy key whose new name is also present stays: loading reports it as unexpected.
+        const std::string candidate = vaeKeyFromLegacyAttention(name);
+        const std::string newName =
+            candidate != name && tensors.count(candidate) == 0 ? candidate : name;
         torch::Tensor tensor = stored;
-        std::optional<AttentionKey> key = splitAttentionKey(name);
-        if (key) {
-            for (const auto &[legacy, current] : kLegacyLeaves) {
-                if (key->leaf == legacy) {
-                    const std::string candidate = key->head + current + "." + key->parameter;
-                    if (tensors.count(candidate) == 0) {
-                        key->leaf = current;
-                        newName = candidate;
-                    }
-                    break;
-                }
-            }
-        }
         // 1x1-convolution weights of the attention projections become Linear weights.
-        const bool projection = key && (key->leaf == "to_q" || key->leaf == "to_k" ||
-                                        key->leaf == "to_v" || key->leaf == "to_out.0");
-        if (projection && key->parameter == "weight" && tensor.dim() == 4 && tensor.size(2) == 1 &&
-            tensor.size(3) == 1) {
+        const bool projection =
+            newName.find("attentions.") != std::string::npos &&
+            (endsWith(newName, ".to_q.weight") || endsWith(newName, ".to_k.weight") ||
+             endsWith(newName, ".to_v.weight") || endsWith(newName, ".to_out.0.weight"));
+        if (projection && tensor.dim() == 4 && tensor.size(2) == 1 && tensor.size(3) == 1) {
             tensor = tensor.reshape({tensor.size(0), tensor.size(1)});
         }
-        renamed.emplace(std::move(newName), std::move(tensor));
+        renamed.emplace(newName, std::move(tensor));
     }
     return renamed;
 }
