@@ -91,6 +91,10 @@
         <source>Images of %1×%1 pixels; the UNet sees them as %2 channels of %3×%3.</source>
         <translation>Bilder mit %1×%1 Pixeln; das UNet sieht sie als %2 Kanäle zu %3×%3.</translation>
     </message>
+    <message>
+        <source>Latent space: training images of %1×%1 RGB are encoded by the VAE and the classes are described by text prompts. %2 (%3), weights stored as %4.</source>
+        <translation>Latenter Raum: Trainingsbilder mit %1×%1 Pixeln (RGB) werden vom VAE kodiert, die Klassen werden durch Textprompts beschrieben. %2 (%3), Gewichte gespeichert als %4.</translation>
+    </message>
 </context>
 <context>
     <name>dpsapf::app::StudioController</name>

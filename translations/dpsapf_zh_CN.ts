@@ -91,6 +91,10 @@
         <source>Images of %1×%1 pixels; the UNet sees them as %2 channels of %3×%3.</source>
         <translation>图像为 %1×%1 像素；UNet 将其视为 %2 个 %3×%3 的通道。</translation>
     </message>
+    <message>
+        <source>Latent space: training images of %1×%1 RGB are encoded by the VAE and the classes are described by text prompts. %2 (%3), weights stored as %4.</source>
+        <translation>潜空间：%1×%1 的 RGB 训练图像由 VAE 编码，各类别由文本提示描述。%2（%3），权重存储格式为 %4。</translation>
+    </message>
 </context>
 <context>
     <name>dpsapf::app::StudioController</name>
