@@ -9,6 +9,7 @@
 #include "models/log_model.h"
 #include "panels/compare_panel.h"
 #include "panels/gallery_panel.h"
+#include "panels/model_panel.h"
 #include "panels/privacy_panel.h"
 #include "panels/saliency_panel.h"
 #include "panels/train_panel.h"
