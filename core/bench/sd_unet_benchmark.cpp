@@ -154,10 +154,10 @@ Expected<SdUNetBenchmarkResult> benchmarkSdUNet(const SdUNetBenchmarkConfig &con
     }
 #if defined(DPSAPF_CUDA)
     if (device->is_cuda()) {
+        // Index 0 is StatType::AGGREGATE in every LibTorch version (its namespace moved in 2.x).
         const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device->index());
-        const auto &peak = stats.allocated_bytes[static_cast<std::size_t>(
-            c10::CachingAllocator::StatType::AGGREGATE)];
-        result.peakMemoryGiB = static_cast<double>(peak.peak) / (1024.0 * 1024.0 * 1024.0);
+        result.peakMemoryGiB =
+            static_cast<double>(stats.allocated_bytes[0].peak) / (1024.0 * 1024.0 * 1024.0);
     }
 #endif
     result.dpOverheadRatio = result.nonprivateStepImagesPerSecond / result.dpStepImagesPerSecond;
