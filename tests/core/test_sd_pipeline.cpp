@@ -83,6 +83,77 @@ fs::path writeSingleFile(const fs::path &folder)
     return file;
 }
 
+// An SD2-style single file: the sd-tiny SD2 UNet and VAE in CompVis names and a 2-layer GELU text
+// encoder (random weights) in OpenCLIP names, with a third layer, text_projection and logit_scale
+// that the loader must drop. Returns the text encoder the loader should rebuild.
+ClipTextModel writeSd2SingleFile(const fs::path &folder)
+{
+    ClipTextConfig config;
+    config.vocabSize = 1000;
+    config.hiddenSize = 32;
+    config.intermediateSize = 64;
+    config.numHiddenLayers = 2;
+    config.numAttentionHeads = 2;
+    config.hiddenAct = ClipActivation::Gelu;
+    torch::manual_seed(11);
+    ClipTextModel text(config);
+    text->eval();
+    TensorMap single;
+    const auto rename = [](const fs::path &file, const std::string &prefix, TensorMap &into,
+                           const auto &map) {
+        const TensorMap tensors = loadSafetensorsTensors(file).value();
+        for (const auto &[name, tensor] : tensors) {
+            into[prefix + map(name).value()] = tensor;
+        }
+    };
+    rename(kFixtures / "unet_sd2/diffusion_pytorch_model.safetensors", kCompvisUNetPrefix, single,
+           [](const std::string &name) { return unetKeyToCompvis(name); });
+    rename(kFixtures / "vae/diffusion_pytorch_model.safetensors", kCompvisVaePrefix, single,
+           [](const std::string &name) { return vaeKeyToCompvis(name, 2); });
+    const std::string open = kOpenClipPrefix;
+    const auto weight = [&](const std::string &name) {
+        return text->named_parameters()[name].detach().clone();
+    };
+    single[open + "token_embedding.weight"] =
+        weight("text_model.embeddings.token_embedding.weight");
+    single[open + "positional_embedding"] =
+        weight("text_model.embeddings.position_embedding.weight");
+    single[open + "ln_final.weight"] = weight("text_model.final_layer_norm.weight");
+    single[open + "ln_final.bias"] = weight("text_model.final_layer_norm.bias");
+    single[open + "text_projection"] = torch::randn({32, 32});
+    single[open + "logit_scale"] = torch::tensor(4.6f);
+    for (int layer = 0; layer < 3; ++layer) {
+        // Layer 2 is beyond the 2 kept layers: filled with layer 1's values, then dropped.
+        const std::string from =
+            "text_model.encoder.layers." + std::to_string(std::min(layer, 1)) + ".";
+        const std::string to = open + "transformer.resblocks." + std::to_string(layer) + ".";
+        for (const std::string kind : {"weight", "bias"}) {
+            single[to + "attn.in_proj_" + kind] =
+                torch::cat({weight(from + "self_attn.q_proj." + kind),
+                            weight(from + "self_attn.k_proj." + kind),
+                            weight(from + "self_attn.v_proj." + kind)},
+                           0);
+            single[to + "attn.out_proj." + kind] = weight(from + "self_attn.out_proj." + kind);
+            single[to + "ln_1." + kind] = weight(from + "layer_norm1." + kind);
+            single[to + "ln_2." + kind] = weight(from + "layer_norm2." + kind);
+            single[to + "mlp.c_fc." + kind] = weight(from + "mlp.fc1." + kind);
+            single[to + "mlp.c_proj." + kind] = weight(from + "mlp.fc2." + kind);
+        }
+    }
+    (void)saveSafetensorsTensors(folder / "tiny-sd2.safetensors", single);
+    copyFolder(kFixtures / "tokenizer", folder / "tokenizer");
+    for (const std::string component : {"unet", "vae"}) {
+        fs::create_directories(folder / component);
+        fs::copy_file(kFixtures / (component == "unet" ? "unet_sd2" : component) / "config.json",
+                      folder / component / "config.json");
+    }
+    fs::create_directories(folder / "text_encoder");
+    std::ofstream(folder / "text_encoder/config.json")
+        << R"({"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
+               "num_attention_heads": 2, "hidden_act": "gelu", "vocab_size": 1000})";
+    return text;
+}
+
 } // namespace
 
 class TestSdPipeline final : public QObject
@@ -198,6 +269,28 @@ private Q_SLOTS:
         QVERIFY(!withoutTokenizer);
         QVERIFY2(withoutTokenizer.error().message.find("tokenizer") != std::string::npos,
                  withoutTokenizer.error().message.c_str());
+    }
+
+    void singleFileSd2CheckpointWithOpenClip()
+    {
+        QTemporaryDir dir;
+        const fs::path folder(dir.path().toStdString());
+        ClipTextModel expectedText = writeSd2SingleFile(folder);
+        auto detected = detectModel(folder / "tiny-sd2.safetensors");
+        QVERIFY2(detected.hasValue(), detected ? "" : detected.error().message.c_str());
+        QCOMPARE(int(detected->family), int(SdFamily::Sd2));
+        auto model = loadStableDiffusion(detected.value());
+        QVERIFY2(model.hasValue(), model ? "" : model.error().message.c_str());
+        QCOMPARE(model->textEncoder->config().numHiddenLayers, std::int64_t{2});
+        torch::NoGradGuard noGrad;
+        const torch::Tensor ids = npy(kFixtures / "text_encoder/input_ids.npy");
+        QVERIFY(closeTo(model.value().textEncoder->forward(ids).lastHiddenState,
+                        expectedText->forward(ids).lastHiddenState, 1e-6));
+        const fs::path unet = kFixtures / "unet_sd2";
+        QVERIFY(closeTo(model.value().unet->forward(npy(unet / "sample.npy"),
+                                                    npy(unet / "timestep.npy"),
+                                                    npy(unet / "encoder_hidden_states.npy")),
+                        npy(unet / "out.npy"), 1e-5));
     }
 
     void halfPrecisionWeightsLoad()
