@@ -95,6 +95,18 @@
         <source>Latent space: training images of %1×%1 RGB are encoded by the VAE and the classes are described by text prompts. %2 (%3), weights stored as %4.</source>
         <translation>Latenter Raum: Trainingsbilder mit %1×%1 Pixeln (RGB) werden vom VAE kodiert, die Klassen werden durch Textprompts beschrieben. %2 (%3), Gewichte gespeichert als %4.</translation>
     </message>
+    <message>
+        <source>measure this computer&apos;s speed again: the stored measurement cannot be scaled to this model</source>
+        <translation>Messen Sie die Geschwindigkeit dieses Computers erneut: die gespeicherte Messung lässt sich nicht auf dieses Modell übertragen</translation>
+    </message>
+    <message>
+        <source>; scaled from the bundled model&apos;s speed by the compute per image (%1 vs %2 GMAC)</source>
+        <translation>; aus der Geschwindigkeit des mitgelieferten Modells nach dem Rechenaufwand pro Bild skaliert (%1 statt %2 GMAC)</translation>
+    </message>
+    <message>
+        <source> with the bundled model; this model needs more</source>
+        <translation> mit dem mitgelieferten Modell; dieses Modell braucht mehr</translation>
+    </message>
 </context>
 <context>
     <name>dpsapf::app::StudioController</name>

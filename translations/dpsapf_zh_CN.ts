@@ -95,6 +95,18 @@
         <source>Latent space: training images of %1×%1 RGB are encoded by the VAE and the classes are described by text prompts. %2 (%3), weights stored as %4.</source>
         <translation>潜空间：%1×%1 的 RGB 训练图像由 VAE 编码，各类别由文本提示描述。%2（%3），权重存储格式为 %4。</translation>
     </message>
+    <message>
+        <source>measure this computer&apos;s speed again: the stored measurement cannot be scaled to this model</source>
+        <translation>请重新测量本机速度：已保存的测量结果无法换算到此模型</translation>
+    </message>
+    <message>
+        <source>; scaled from the bundled model&apos;s speed by the compute per image (%1 vs %2 GMAC)</source>
+        <translation>；按每张图像的计算量由内置模型的速度换算而来（%1 对 %2 GMAC）</translation>
+    </message>
+    <message>
+        <source> with the bundled model; this model needs more</source>
+        <translation>（使用内置模型测得）；此模型需要更多内存</translation>
+    </message>
 </context>
 <context>
     <name>dpsapf::app::StudioController</name>

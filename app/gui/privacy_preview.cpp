@@ -49,6 +49,7 @@ std::optional<MeasuredSpeed> measureSpeed(QString *error)
     speed.dpStepSeconds = result->dpStepSeconds;
     speed.probeSeconds = result->probeSeconds;
     speed.threads = core::benchmarkMachine().computeThreads;
+    speed.gmacPerImage = result->forwardGmacPerImage;
     rusage usage{};
     if (getrusage(RUSAGE_SELF, &usage) == 0) {
         speed.peakMemoryMb = static_cast<double>(usage.ru_maxrss) / 1024.0; // kB on Linux
@@ -110,15 +111,26 @@ ui::PrivacyPreview computePrivacyPreview(const PreviewRequest &request)
         preview.sapfParametersMost = range.most;
         preview.loraParameters = range.all;
     }
-    if (request.speed) {
+    // The speed test runs the bundled model; another model's time is scaled by its analytic
+    // compute per image (sapf-tiny and Stable Diffusion differ by about 60x).
+    const double modelGmac = request.model ? request.model->forwardGmacPerImage : 0.0;
+    const double speedGmac = request.speed ? request.speed->gmacPerImage : 0.0;
+    const bool scaled =
+        modelGmac > 0.0 && speedGmac > 0.0 && std::fabs(modelGmac / speedGmac - 1.0) > 0.01;
+    if (request.speed && request.model && request.model->latent && speedGmac <= 0.0) {
+        preview.runtime = QObject::tr("measure this computer's speed again: the stored "
+                                      "measurement cannot be scaled to this model");
+        preview.memory = preview.runtime;
+    } else if (request.speed) {
         const MeasuredSpeed &speed = *request.speed;
+        const double factor = scaled ? modelGmac / speed.gmacPerImage : 1.0;
         const double probe =
             static_cast<double>(microBatches(std::min(in.probeSampleSize, request.trainRecords),
                                              request.microBatch)) *
-            speed.probeSeconds;
+            speed.probeSeconds * factor;
         const double train = static_cast<double>(in.steps) *
                              static_cast<double>(microBatches(plan.batchSize, request.microBatch)) *
-                             speed.dpStepSeconds;
+                             speed.dpStepSeconds * factor;
         preview.runtime = QObject::tr("about %1 for probe and training on this computer (%2 "
                                       "threads; DP-LoRA speed, an upper bound for DP-SAPF), plus "
                                       "image generation")
@@ -128,6 +140,13 @@ ui::PrivacyPreview computePrivacyPreview(const PreviewRequest &request)
                                      "of %2)")
                              .arg(std::lround(speed.peakMemoryMb))
                              .arg(request.microBatch);
+        if (scaled) {
+            preview.runtime += QObject::tr("; scaled from the bundled model's speed by the "
+                                           "compute per image (%1 vs %2 GMAC)")
+                                   .arg(modelGmac, 0, 'f', 1)
+                                   .arg(speed.gmacPerImage, 0, 'f', 2);
+            preview.memory += QObject::tr(" with the bundled model; this model needs more");
+        }
     } else {
         preview.runtime = QObject::tr("not measured yet: use “Measure this computer's speed”");
         preview.memory = preview.runtime;

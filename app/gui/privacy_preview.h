@@ -19,6 +19,7 @@ struct MeasuredSpeed {
     double probeSeconds = 0.0;
     double peakMemoryMb = 0.0;
     int threads = 0;
+    double gmacPerImage = 0.0; // analytic forward cost of the model the speed test ran
 };
 
 [[nodiscard]] std::optional<MeasuredSpeed> measureSpeed(QString *error);

@@ -72,6 +72,7 @@ std::optional<MeasuredSpeed> storedSpeed()
     speed.probeSeconds = settings::kProbeSeconds.value();
     speed.peakMemoryMb = settings::kPeakMemoryMb.value();
     speed.threads = settings::kSpeedThreads.value();
+    speed.gmacPerImage = settings::kSpeedGmac.value();
     if (speed.dpStepSeconds <= 0.0) {
         return std::nullopt;
     }
@@ -254,6 +255,7 @@ void RunSetupController::measureSpeed()
                 settings::kProbeSeconds.setValue(speed->probeSeconds);
                 settings::kPeakMemoryMb.setValue(speed->peakMemoryMb);
                 settings::kSpeedThreads.setValue(speed->threads);
+                settings::kSpeedGmac.setValue(speed->gmacPerImage);
             }
             schedulePreview();
         });

@@ -41,6 +41,7 @@ inline const Setting<double> kDpStepSeconds{"speed/dp_step_seconds", 0.0};
 inline const Setting<double> kProbeSeconds{"speed/probe_seconds", 0.0};
 inline const Setting<double> kPeakMemoryMb{"speed/peak_memory_mb", 0.0};
 inline const Setting<int> kSpeedThreads{"speed/threads", 0};
+inline const Setting<double> kSpeedGmac{"speed/gmac_per_image", 0.0};
 } // namespace settings
 
 } // namespace dpsapf::app

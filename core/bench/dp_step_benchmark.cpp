@@ -4,6 +4,7 @@
 // sapf-tiny UNet in one run (per-sample-gradients.md §8 gives published anchors).
 #include "dpsapf/core/benchmarks.h"
 
+#include "bench/unet_cost.h"
 #include "dpsapf/core/runtime_info.h"
 #include "model/unet/unet.h"
 #include "train/dp_gradient_step.h"
@@ -80,6 +81,8 @@ Expected<DpStepBenchmarkResult> benchmarkDpStep(const DpStepBenchmarkConfig &con
         result.modelParameters += parameter.numel();
     }
     const Batch batch = makeBatch(unetConfig, config.batchSize);
+    result.forwardGmacPerImage =
+        unetForwardCost(unetConfig, unetConfig.sampleSize, batch.context.size(1)).totalMacs() / 1e9;
     auto projections = unet->attentionProjections();
     result.candidateMatrices = static_cast<std::int64_t>(projections.size());
 

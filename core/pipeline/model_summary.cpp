@@ -2,6 +2,7 @@
 // Describing a public model folder (model_summary.h).
 #include "dpsapf/core/model_summary.h"
 
+#include "bench/unet_cost.h"
 #include "pipeline/public_model.h"
 
 #include <torch/torch.h>
@@ -68,6 +69,12 @@ Expected<ModelSummary> summarizePublicModel(const std::filesystem::path &folder)
     for (const ModelComponent &component : summary.components) {
         summary.totalParameters += component.parameters;
     }
+    const std::int64_t contextTokens =
+        model->isLatent() ? static_cast<std::int64_t>(model->sd->tokenizer->config().modelMaxLength)
+                          : model->conditioner->tokens();
+    summary.forwardGmacPerImage =
+        unetForwardCost(model->unet->config(), model->unetSampleSize(), contextTokens).totalMacs() /
+        1e9;
     for (const auto &[name, block] : model->unet->transformerBlocks()) {
         summary.transformerBlocks.push_back(name);
     }

@@ -2,6 +2,7 @@
 // The desktop workflow's wiring: RunController/RunWorker with a fake core (start, pause, stop
 // grades, exactly one outcome, errors surfaced, progress throttled), run-folder reading, and an
 // offscreen end-to-end run of the smoke preset from the GUI that measures event-loop stalls.
+#include "gui/privacy_preview.h"
 #include "gui/run_controller.h"
 #include "gui/run_folder_reader.h"
 #include "gui/studio_controller.h"
@@ -111,6 +112,7 @@ private Q_SLOTS:
     void relatedRunsFindStudyVariantsAndPairedRun();
     void smokeRunFromTheGuiWithoutStalls();
     void modelPageInspectsAStableDiffusionFolder();
+    void runtimeEstimateScalesWithTheModelsCompute();
 };
 
 void TestStudio::initTestCase()
@@ -356,6 +358,26 @@ void TestStudio::modelPageInspectsAStableDiffusionFolder()
              qPrintable(studio.modelPanel()->summaryText() + studio.modelPanel()->messageText()));
     QCOMPARE(studio.modelPanel()->matrixRowCount(), 128);
     QCOMPARE(studio.modelPanel()->blockRowCount(), 16);
+}
+
+void TestStudio::runtimeEstimateScalesWithTheModelsCompute()
+{
+    app::PreviewRequest request;
+    request.trainRecords = 55000;
+    request.speed = app::MeasuredSpeed{2.0, 1.0, 500.0, 2, 0.5};
+    core::ModelSummary model;
+    model.forwardGmacPerImage = 0.5; // the measured model itself
+    request.model = model;
+    const QString same = app::computePrivacyPreview(request).runtime;
+    QVERIFY2(same.startsWith(QStringLiteral("about")) && !same.contains(QStringLiteral("scaled")),
+             qPrintable(same));
+    request.model->forwardGmacPerImage = 90.1; // an SD1.5 UNet at 256 px
+    request.model->latent = true;
+    const QString scaled = app::computePrivacyPreview(request).runtime;
+    QVERIFY2(scaled.contains(QStringLiteral("90.1 vs 0.50 GMAC")), qPrintable(scaled));
+    QVERIFY(scaled != same);
+    request.speed->gmacPerImage = 0.0; // stored by an older version: cannot be scaled
+    QVERIFY(app::computePrivacyPreview(request).runtime.contains(QStringLiteral("again")));
 }
 
 void TestStudio::smokeRunFromTheGuiWithoutStalls()

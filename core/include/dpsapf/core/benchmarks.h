@@ -31,6 +31,7 @@ struct DpStepBenchmarkResult {
     std::int64_t loraParameters = 0; // LoRA on all attention matrices
     std::int64_t candidateMatrices = 0;
     std::int64_t batchSize = 0;
+    double forwardGmacPerImage = 0.0;   // analytic UNet forward cost (bench/unet_cost.h)
     double nonprivateStepSeconds = 0.0; // LoRA fwd + bwd + AdamW, mean loss
     double dpStepSeconds = 0.0;         // LoRA fwd + bwd with per-record clipping + noise + AdamW
     double dpOverheadRatio = 0.0;

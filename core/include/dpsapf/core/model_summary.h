@@ -37,7 +37,8 @@ struct ModelSummary {
     std::int64_t imageChannels = 0;
     std::int64_t pixelUnshuffle = 1;
     std::int64_t totalParameters = 0;
-    std::int64_t attentionParameters = 0;       // weights of the candidate matrices
+    double forwardGmacPerImage = 0.0;     // analytic UNet forward cost at the training resolution
+    std::int64_t attentionParameters = 0; // weights of the candidate matrices
     std::vector<std::string> transformerBlocks; // UNet order
     std::vector<AttentionMatrixInfo> attentionMatrices;
     std::vector<std::string> classNames; // public classes of the conditioner
