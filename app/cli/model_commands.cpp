@@ -95,6 +95,7 @@ int inspectModel(const std::string &path, bool asJson)
                                     {"image_size", summary->imageSize},
                                     {"image_channels", summary->imageChannels},
                                     {"total_parameters", summary->totalParameters},
+                                    {"forward_gmac_per_image", summary->forwardGmacPerImage},
                                     {"components", components},
                                     {"attention_parameters", summary->attentionParameters},
                                     {"attention_matrices", matrices},
@@ -109,7 +110,9 @@ int inspectModel(const std::string &path, bool asJson)
               << "  stored dtype    " << summary->storedDtype << '\n'
               << "  training size   " << summary->imageSize << " px, " << summary->imageChannels
               << " channel(s)\n"
-              << "  parameters      " << summary->totalParameters << '\n';
+              << "  parameters      " << summary->totalParameters << '\n'
+              << "  UNet forward    " << std::setprecision(3) << summary->forwardGmacPerImage
+              << " GMAC per image at " << summary->imageSize << " px\n";
     for (const core::ModelComponent &component : summary->components) {
         std::cout << "    " << std::left << std::setw(14) << component.name << std::right
                   << std::setw(13) << component.parameters << "  " << component.kind << '\n';
