@@ -136,6 +136,36 @@ private Q_SLOTS:
         }
     }
 
+    void refusesBadLatentSettings_data()
+    {
+        QTest::addColumn<QString>("assignment");
+        QTest::addColumn<QString>("key");
+        QTest::newRow("resolution not a multiple of 16")
+            << QStringLiteral("model_resolution=24") << QStringLiteral("model_resolution");
+        QTest::newRow("three prompts for ten classes")
+            << QStringLiteral(R"(prompts.class_prompts=["a", "b", "c"])")
+            << QStringLiteral("prompts.class_prompts");
+        QTest::newRow("template without {class}")
+            << QStringLiteral("prompts.template=An image") << QStringLiteral("prompts.template");
+    }
+
+    void refusesBadLatentSettings()
+    {
+        QFETCH(QString, assignment);
+        QFETCH(QString, key);
+        Expected<RunConfig> config = presetConfig("smoke");
+        config =
+            applyOverride(config.value(), "public_model=" + dpsapf::test::kSdTinyFixtures.string());
+        config = applyOverride(config.value(), assignment.toStdString());
+        const fs::path dir =
+            fs::path(m_temp.path().toStdString()) / ("refused-" + key.toStdString());
+        const Expected<RunConfig> prepared =
+            config ? prepareRun(config.value(), dir, RunOpenMode::Create, {}) : config;
+        QVERIFY(!prepared.hasValue());
+        QVERIFY2(prepared.error().message.rfind(key.toStdString(), 0) == 0,
+                 prepared.error().message.c_str());
+    }
+
 private:
     QTemporaryDir m_temp;
     fs::path m_run;
