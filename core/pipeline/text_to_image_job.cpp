@@ -7,6 +7,7 @@
 #include "io/torch_tensors.h"
 #include "model/sd/text_to_image.h"
 #include "pipeline/lora_files.h"
+#include "pipeline/synthesis.h"
 #include "util/compute_device.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -56,19 +57,6 @@ Expected<torch::Tensor> initialLatents(const TextToImageSettings &settings,
                         torch::TensorOptions().dtype(torch::kFloat32));
 }
 
-Image toImage(const torch::Tensor &chw)
-{
-    const torch::Tensor bytes =
-        (chw.permute({1, 2, 0}) * 255.0).round().clamp(0, 255).to(torch::kUInt8).contiguous();
-    Image image;
-    image.height = static_cast<std::int32_t>(bytes.size(0));
-    image.width = static_cast<std::int32_t>(bytes.size(1));
-    image.channels = static_cast<std::int32_t>(bytes.size(2));
-    image.pixels.assign(bytes.data_ptr<std::uint8_t>(),
-                        bytes.data_ptr<std::uint8_t>() + bytes.numel());
-    return image;
-}
-
 Expected<bool> writeOutputs(const TextToImageSettings &settings, const PromptSamplingResult &result,
                             const nlohmann::json &record, TextToImageSummary &summary)
 {
@@ -94,10 +82,12 @@ Expected<bool> writeOutputs(const TextToImageSettings &settings, const PromptSam
         if (error) {
             return makeError(ErrorCode::Io, out.string() + ": " + error.message());
         }
-        for (std::int64_t i = 0; i < result.images.size(0); ++i) {
+        const std::vector<Image> images =
+            imagesFromTensor((result.images * 255.0).round().clamp(0, 255).to(torch::kUInt8));
+        for (std::size_t i = 0; i < images.size(); ++i) {
             char name[32];
-            std::snprintf(name, sizeof name, "image_%04lld.png", static_cast<long long>(i));
-            if (auto written = writePng(out / name, toImage(result.images[i])); !written) {
+            std::snprintf(name, sizeof name, "image_%04zu.png", i);
+            if (auto written = writePng(out / name, images[i]); !written) {
                 return written.error();
             }
             summary.files.push_back((out / name).string());
