@@ -2,6 +2,7 @@
 // CompVis / OpenCLIP <-> diffusers / transformers tensor names (sd-format.md §8).
 #include "io/key_mapping.h"
 
+#include "util/string_affixes.h"
 #include <array>
 #include <cctype>
 #include <utility>
@@ -10,11 +11,6 @@
 namespace dpsapf::core {
 
 namespace {
-
-bool startsWith(const std::string &text, const std::string &prefix)
-{
-    return text.compare(0, prefix.size(), prefix) == 0;
-}
 
 // Reads a non-negative integer at `text[position]` up to the next '.'; advances past the dot.
 std::optional<std::int64_t> readIndex(const std::string &text, std::size_t &position)

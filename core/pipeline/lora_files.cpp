@@ -3,6 +3,7 @@
 #include "pipeline/lora_files.h"
 
 #include "io/torch_tensors.h"
+#include "util/string_affixes.h"
 
 #include <fmt/format.h>
 #include <torch/torch.h>
@@ -21,12 +22,6 @@ std::string kohyaName(const std::string &module)
         }
     }
     return name;
-}
-
-bool endsWith(const std::string &text, const std::string &suffix)
-{
-    return text.size() >= suffix.size() &&
-           text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 torch::Tensor contiguousFloat(const torch::Tensor &tensor)

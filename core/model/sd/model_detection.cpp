@@ -5,6 +5,7 @@
 #include "dpsapf/core/safetensors.h"
 #include "io/key_mapping.h"
 #include "io/lenient_json.h"
+#include "util/string_affixes.h"
 
 #include <algorithm>
 #include <cctype>
@@ -21,11 +22,6 @@ std::string lowerExtension(const fs::path &path)
     std::transform(extension.begin(), extension.end(), extension.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return extension;
-}
-
-bool startsWith(const std::string &text, const std::string &prefix)
-{
-    return text.compare(0, prefix.size(), prefix) == 0;
 }
 
 Expected<DetectedModel> detectFolder(const fs::path &folder)

@@ -9,6 +9,7 @@
 #include "io/lenient_json.h"
 #include "io/torch_tensors.h"
 #include "model/common/state_dict.h"
+#include "util/string_affixes.h"
 
 #include <torch/torch.h>
 
@@ -19,11 +20,6 @@ namespace dpsapf::core {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool startsWith(const std::string &text, const std::string &prefix)
-{
-    return text.compare(0, prefix.size(), prefix) == 0;
-}
 
 struct SplitCheckpoint {
     TensorMap unet, vae, text;

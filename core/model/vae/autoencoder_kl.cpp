@@ -5,6 +5,7 @@
 #include "io/key_mapping.h"
 #include "io/lenient_json.h"
 #include "model/common/state_dict.h"
+#include "util/string_affixes.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -324,10 +325,6 @@ torch::Tensor AutoencoderKLImpl::decodeToImages(const torch::Tensor &scaledLaten
 
 TensorMap renameLegacyVaeAttentionKeys(const TensorMap &tensors)
 {
-    const auto endsWith = [](const std::string &text, const std::string &suffix) {
-        return text.size() >= suffix.size() &&
-               text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
     TensorMap renamed;
     for (const auto &[name, stored] : tensors) {
         // A legacy key whose new name is also present stays: loading reports it as unexpected.
