@@ -164,6 +164,10 @@ void addGenerateCommand(CLI::App &cli, CommandTable &commands, RunStageAction st
     needsModel(lora);
     needsModel(generate->add_option("--lora-scale", s.loraScale, "LoRA strength (default 1)")
                    ->needs(lora));
+    needsModel(generate
+                   ->add_option("--prediction-type", s.predictionType,
+                                "epsilon or v_prediction (default: the model's scheduler setting)")
+                   ->check(CLI::IsMember({"epsilon", "v_prediction"})));
     needsModel(generate->add_option("--clip-skip", s.clipSkip,
                                     "1: the text encoder's penultimate layer (default 0)"));
     needsModel(generate->add_option("--out", s.outDir, "Folder for the PNGs and generation.json"));

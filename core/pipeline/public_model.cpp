@@ -65,6 +65,30 @@ Expected<bool> setTrainingResolution(PublicModel &model, std::int64_t resolution
     return true;
 }
 
+Expected<bool> setPredictionType(PublicModel &model, const std::string &type,
+                                 const std::string &what)
+{
+    if (type.empty()) {
+        return true;
+    }
+    if (type != "epsilon" && type != "v_prediction") {
+        return makeError(ErrorCode::InvalidArgument,
+                         what + ": must be epsilon or v_prediction (or empty: the model's own)");
+    }
+    const PredictionType wanted =
+        type == "epsilon" ? PredictionType::Epsilon : PredictionType::VPrediction;
+    if (!model.isLatent() && wanted != model.scheduler.predictionType) {
+        return makeError(ErrorCode::InvalidArgument,
+                         what + ": the pixel-space model was trained for its own prediction type "
+                                "(leave it empty)");
+    }
+    model.scheduler.predictionType = wanted;
+    if (model.isLatent()) {
+        model.sd->scheduler.predictionType = wanted;
+    }
+    return true;
+}
+
 Expected<PublicModel> loadPublicModel(const fs::path &requested)
 {
     fs::path folder = requested;

@@ -45,10 +45,19 @@ struct PublicModel {
 // `model_resolution`.
 [[nodiscard]] Expected<bool> setTrainingResolution(PublicModel &model, std::int64_t resolution);
 
-// An empty path means the bundled model (bundled_model.h). Errors name the file and field.
+// What the UNet predicts, when the weights do not say (sd-format.md §4: SD 2.x 768-px models
+// predict v): "" keeps the model's scheduler setting, "epsilon" or "v_prediction" replace it for a
+// latent-space model. Pixel-space models only accept their own. `what` names the setting.
+[[nodiscard]] Expected<bool> setPredictionType(PublicModel &model, const std::string &type,
+                                               const std::string &what);
+
+// An empty path means the bundled model (bundled_model.h); a Stable Diffusion pipeline folder or
+// single file gives a latent-space model at its default resolution. Errors name file and field.
 [[nodiscard]] Expected<PublicModel> loadPublicModel(const std::filesystem::path &folder);
 
-// Images in [-1, 1] [B, C, S, S] <-> UNet space [B, C r^2, S/r, S/r].
+// Pixel space: images in [-1, 1] [B, C, S, S] <-> UNet space [B, C r^2, S/r, S/r]. Latent space:
+// fromUNetSpace decodes scaled latents with the VAE to images in [-1, 1]; toUNetSpace is not used
+// (training starts from the cached posterior, SensitiveData::cleanBatch).
 [[nodiscard]] torch::Tensor toUNetSpace(const PublicModel &model, const torch::Tensor &images);
 [[nodiscard]] torch::Tensor fromUNetSpace(const PublicModel &model, const torch::Tensor &samples);
 

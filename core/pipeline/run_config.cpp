@@ -182,6 +182,10 @@ Expected<bool> RunConfig::validate() const
     if (!oneOf(train.classTokenInit, {"public-classes", "null"})) {
         return fieldError("train.class_token_init", "must be public-classes or null");
     }
+    if (!oneOf(predictionType, {"", "epsilon", "v_prediction"})) {
+        return fieldError("prediction_type",
+                          "must be epsilon or v_prediction (or empty: the model's own)");
+    }
     if (modelResolution < 0 || modelResolution > 2048) {
         return fieldError("model_resolution", "must be in [0, 2048] (0 = the model's default)");
     }

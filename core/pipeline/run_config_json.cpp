@@ -118,6 +118,7 @@ Expected<RunConfig> readComplete(const json &j)
     c.device = j.at("device").get<std::string>();
     c.modelPath = j.at("public_model").get<std::string>();
     c.modelResolution = integer(j.at("model_resolution"));
+    c.predictionType = j.at("prediction_type").get<std::string>();
     c.chargeProbe = j.at("charge_probe").get<bool>();
     c.compareVariants = j.at("compare_variants").get<std::vector<std::string>>();
 
@@ -207,6 +208,7 @@ nlohmann::json RunConfig::toJson() const
         {"device", device},
         {"public_model", modelPath},
         {"model_resolution", modelResolution},
+        {"prediction_type", predictionType},
         {"charge_probe", chargeProbe},
         {"compare_variants", compareVariants},
         {"dataset",

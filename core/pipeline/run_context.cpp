@@ -177,6 +177,10 @@ Expected<PublicModel> RunContext::loadModel() const
     if (auto set = setTrainingResolution(model.value(), plan.modelImageSize); !set) {
         return set.error();
     }
+    if (auto set = setPredictionType(model.value(), config.predictionType, "prediction_type");
+        !set) {
+        return set.error();
+    }
     Expected<torch::Device> device = resolveComputeDevice(config.device, "device");
     if (!device) {
         return device.error();

@@ -218,6 +218,10 @@ Expected<RunConfig> prepareRun(const RunConfig &config, const fs::path &runDir, 
         if (auto set = setTrainingResolution(model.value(), config.modelResolution); !set) {
             return set.error();
         }
+        if (auto set = setPredictionType(model.value(), config.predictionType, "prediction_type");
+            !set) {
+            return set.error();
+        }
         Expected<SensitiveData> data =
             loadSensitiveData(config.dataset, model->imageSize, model->imageChannels);
         if (!data) {

@@ -133,6 +133,10 @@ Expected<bool> TextToImageSettings::validate() const
         return flagError("--out", "give --out, --save-npy or --save-latents (nothing would be "
                                   "written)");
     }
+    if (!predictionType.empty() && predictionType != "epsilon" &&
+        predictionType != "v_prediction") {
+        return flagError("--prediction-type", "must be epsilon or v_prediction");
+    }
     if (device != "cpu" && device != "cuda" && device != "auto") {
         return flagError("--device", "must be cpu, cuda or auto");
     }
@@ -154,6 +158,11 @@ runTextToImage(const TextToImageSettings &settings,
     Expected<StableDiffusionModel> model = loadStableDiffusion(fs::path(settings.publicModel));
     if (!model) {
         return model.error();
+    }
+    if (!settings.predictionType.empty()) {
+        model.value().scheduler.predictionType = settings.predictionType == "epsilon"
+                                                     ? PredictionType::Epsilon
+                                                     : PredictionType::VPrediction;
     }
     if (!settings.lora.empty()) {
         std::vector<std::string> modules;
@@ -224,6 +233,8 @@ runTextToImage(const TextToImageSettings &settings,
         {"lora", settings.lora},
         {"lora_scale", settings.loraScale},
         {"clip_skip", settings.clipSkip},
+        {"prediction_type",
+         model->scheduler.predictionType == PredictionType::Epsilon ? "epsilon" : "v_prediction"},
         {"height", summary.height},
         {"width", summary.width},
         {"device", summary.device},

@@ -8,6 +8,7 @@
 #include "dpsapf/core/run_layout.h"
 #include "dpsapf/core/run_pipeline.h"
 #include "pipeline/lora_files.h"
+#include "pipeline/public_model.h"
 #include "pipeline/run_context.h"
 #include "pipeline/trained_model.h"
 #include "sd_tiny_fixtures.h"
@@ -145,8 +146,27 @@ private Q_SLOTS:
         QTest::newRow("three prompts for ten classes")
             << QStringLiteral(R"(prompts.class_prompts=["a", "b", "c"])")
             << QStringLiteral("prompts.class_prompts");
+        QTest::newRow("an unknown prediction type")
+            << QStringLiteral("prediction_type=x0") << QStringLiteral("prediction_type");
         QTest::newRow("template without {class}")
             << QStringLiteral("prompts.template=An image") << QStringLiteral("prompts.template");
+    }
+
+    void predictionTypeOverridesOnlyLatentModels()
+    {
+        Expected<PublicModel> latent = loadPublicModel(dpsapf::test::kSdTinyFixtures);
+        QVERIFY(latent.hasValue());
+        QVERIFY(setPredictionType(latent.value(), "v_prediction", "prediction_type").hasValue());
+        QCOMPARE(int(latent->scheduler.predictionType), int(PredictionType::VPrediction));
+        QCOMPARE(int(latent->sd->scheduler.predictionType), int(PredictionType::VPrediction));
+        Expected<PublicModel> bundled = loadPublicModel({});
+        QVERIFY(bundled.hasValue());
+        QVERIFY(setPredictionType(bundled.value(), "", "prediction_type").hasValue());
+        QVERIFY(setPredictionType(bundled.value(), "epsilon", "prediction_type").hasValue());
+        const Expected<bool> refused =
+            setPredictionType(bundled.value(), "v_prediction", "prediction_type");
+        QVERIFY(!refused.hasValue());
+        QVERIFY(refused.error().message.rfind("prediction_type:", 0) == 0);
     }
 
     void refusesBadLatentSettings()

@@ -138,6 +138,7 @@ struct RunConfig {
     std::string device = "cpu";       // cpu | cuda | auto
     std::string modelPath;            // "public_model": empty = the bundled sapf-tiny
     std::int64_t modelResolution = 0; // latent-space models: training px; 0 = min(native, 256)
+    std::string predictionType;       // "" = the model's; epsilon | v_prediction (SD 2.x 768 px)
     bool chargeProbe = false; // random variant: charge a probe it never runs (as the reference)
     // `dpsapf run` with two or more variants runs each into <out>/<variant> with the same budget
     // and prints the comparison (empty: one run into <out>).

@@ -28,6 +28,7 @@ struct TextToImageSettings {
     std::string lora;                   // LoRA .safetensors (PEFT, diffusers or kohya keys)
     double loraScale = 1.0;
     int clipSkip = 0;
+    std::string predictionType; // "" = the model's scheduler setting; epsilon | v_prediction
     std::string outDir;         // PNGs <outDir>/image_<i>.png (+ generation.json)
     std::string saveNpy;        // decoded images float32 NHWC in [0, 1]
     std::string saveLatents;    // latents after each step float32 [steps, B, C, h, w]
