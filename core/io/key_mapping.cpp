@@ -240,16 +240,14 @@ std::optional<std::string> unetKeyToCompvis(const std::string &key)
 
 namespace {
 
-// Inside the VAE (first: original, second: diffusers); applied after the level renames.
-const std::array<std::pair<const char *, const char *>, 6> kVaeMidNames{{
+// Whole-prefix renames inside either coder (first: original, second: diffusers).
+const std::array<std::pair<const char *, const char *>, 9> kVaeNames{{
     {"mid.block_1.", "mid_block.resnets.0."},
     {"mid.block_2.", "mid_block.resnets.1."},
     {"mid.attn_1.norm.", "mid_block.attentions.0.group_norm."},
     {"mid.attn_1.q.", "mid_block.attentions.0.to_q."},
     {"mid.attn_1.k.", "mid_block.attentions.0.to_k."},
     {"mid.attn_1.v.", "mid_block.attentions.0.to_v."},
-}};
-const std::array<std::pair<const char *, const char *>, 3> kVaeOtherNames{{
     {"mid.attn_1.proj_out.", "mid_block.attentions.0.to_out.0."},
     {"norm_out.", "conv_norm_out."},
     {"nin_shortcut.", "conv_shortcut."},
@@ -264,56 +262,68 @@ std::string replaceAll(std::string text, const std::string &from, const std::str
     return text;
 }
 
-// One side of the coder ("encoder." / "decoder."): the level part of a name.
-std::optional<std::string> vaeLevelFromCompvis(const std::string &side, const std::string &rest,
-                                               std::int64_t levels)
+// How one layout names a coder level, its resnets and its sampler.
+struct VaeLevelNames {
+    std::string group, resnets, sampler;
+};
+
+VaeLevelNames vaeLevelNames(bool encoder, bool diffusers)
 {
-    const bool encoder = side == "encoder.";
-    const std::string group = encoder ? "down." : "up.";
-    if (!startsWith(rest, group)) {
+    if (diffusers) {
+        return encoder ? VaeLevelNames{"down_blocks.", "resnets.", "downsamplers.0."}
+                       : VaeLevelNames{"up_blocks.", "resnets.", "upsamplers.0."};
+    }
+    return encoder ? VaeLevelNames{"down.", "block.", "downsample."}
+                   : VaeLevelNames{"up.", "block.", "upsample."};
+}
+
+// The level part of a name inside one coder; names outside the levels come back unchanged. The
+// decoder's levels are numbered in opposite directions in the two layouts.
+std::optional<std::string> renameVaeLevel(const std::string &rest, bool encoder,
+                                          std::int64_t levels, bool toDiffusers)
+{
+    const VaeLevelNames from = vaeLevelNames(encoder, !toDiffusers);
+    const VaeLevelNames to = vaeLevelNames(encoder, toDiffusers);
+    if (!startsWith(rest, from.group)) {
         return rest;
     }
-    std::size_t position = group.size();
+    std::size_t position = from.group.size();
     const auto level = readIndex(rest, position);
     if (!level || *level >= levels) {
         return std::nullopt;
     }
-    const std::int64_t diffusersLevel = encoder ? *level : levels - 1 - *level;
-    const std::string target =
-        (encoder ? "down_blocks." : "up_blocks.") + std::to_string(diffusersLevel) + ".";
+    const std::int64_t mapped = encoder ? *level : levels - 1 - *level;
+    const std::string target = to.group + std::to_string(mapped) + ".";
     const std::string inner = rest.substr(position);
-    if (startsWith(inner, "block.")) {
-        return target + "resnets." + inner.substr(6);
+    if (startsWith(inner, from.resnets)) {
+        return target + to.resnets + inner.substr(from.resnets.size());
     }
-    if (startsWith(inner, encoder ? "downsample." : "upsample.")) {
-        return target + (encoder ? "downsamplers.0." : "upsamplers.0.") +
-               inner.substr(encoder ? 11 : 9);
+    if (startsWith(inner, from.sampler)) {
+        return target + to.sampler + inner.substr(from.sampler.size());
     }
     return std::nullopt;
 }
 
-std::optional<std::string> vaeLevelToCompvis(const std::string &side, const std::string &rest,
-                                             std::int64_t levels)
+std::optional<std::string> renameVaeKey(const std::string &key, std::int64_t levels,
+                                        bool toDiffusers)
 {
-    const bool encoder = side == "encoder.";
-    const std::string group = encoder ? "down_blocks." : "up_blocks.";
-    if (!startsWith(rest, group)) {
-        return rest;
+    if (startsWith(key, "quant_conv.") || startsWith(key, "post_quant_conv.")) {
+        return key;
     }
-    std::size_t position = group.size();
-    const auto level = readIndex(rest, position);
-    if (!level || *level >= levels) {
-        return std::nullopt;
-    }
-    const std::int64_t originalLevel = encoder ? *level : levels - 1 - *level;
-    const std::string target = (encoder ? "down." : "up.") + std::to_string(originalLevel) + ".";
-    const std::string inner = rest.substr(position);
-    if (startsWith(inner, "resnets.")) {
-        return target + "block." + inner.substr(8);
-    }
-    const std::string sampler = encoder ? "downsamplers.0." : "upsamplers.0.";
-    if (startsWith(inner, sampler)) {
-        return target + (encoder ? "downsample." : "upsample.") + inner.substr(sampler.size());
+    for (const std::string side : {"encoder.", "decoder."}) {
+        if (!startsWith(key, side)) {
+            continue;
+        }
+        const std::string rest = key.substr(side.size());
+        if (auto renamed = renamePrefix(rest, toDiffusers ? kVaeNames : reversed(kVaeNames))) {
+            return side + *renamed;
+        }
+        const auto level = renameVaeLevel(rest, side == "encoder.", levels, toDiffusers);
+        if (!level) {
+            return std::nullopt;
+        }
+        return side + (toDiffusers ? replaceAll(*level, ".nin_shortcut.", ".conv_shortcut.")
+                                   : replaceAll(*level, ".conv_shortcut.", ".nin_shortcut."));
     }
     return std::nullopt;
 }
@@ -322,50 +332,12 @@ std::optional<std::string> vaeLevelToCompvis(const std::string &side, const std:
 
 std::optional<std::string> vaeKeyFromCompvis(const std::string &key, std::int64_t levels)
 {
-    if (startsWith(key, "quant_conv.") || startsWith(key, "post_quant_conv.")) {
-        return key;
-    }
-    for (const std::string side : {"encoder.", "decoder."}) {
-        if (!startsWith(key, side)) {
-            continue;
-        }
-        auto rest = vaeLevelFromCompvis(side, key.substr(side.size()), levels);
-        if (!rest) {
-            return std::nullopt;
-        }
-        if (auto mid = renamePrefix(*rest, kVaeMidNames)) {
-            return side + *mid;
-        }
-        if (auto other = renamePrefix(*rest, kVaeOtherNames)) {
-            return side + *other;
-        }
-        return side + replaceAll(*rest, ".nin_shortcut.", ".conv_shortcut.");
-    }
-    return std::nullopt;
+    return renameVaeKey(key, levels, true);
 }
 
 std::optional<std::string> vaeKeyToCompvis(const std::string &key, std::int64_t levels)
 {
-    if (startsWith(key, "quant_conv.") || startsWith(key, "post_quant_conv.")) {
-        return key;
-    }
-    for (const std::string side : {"encoder.", "decoder."}) {
-        if (!startsWith(key, side)) {
-            continue;
-        }
-        std::string rest = key.substr(side.size());
-        if (auto mid = renamePrefix(rest, reversed(kVaeMidNames))) {
-            return side + *mid;
-        }
-        if (auto other = renamePrefix(rest, reversed(kVaeOtherNames))) {
-            return side + *other;
-        }
-        auto level = vaeLevelToCompvis(side, rest, levels);
-        return level ? std::optional<std::string>(
-                           side + replaceAll(*level, ".conv_shortcut.", ".nin_shortcut."))
-                     : std::nullopt;
-    }
-    return std::nullopt;
+    return renameVaeKey(key, levels, false);
 }
 
 std::string vaeKeyFromLegacyAttention(const std::string &key)

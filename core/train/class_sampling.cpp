@@ -2,6 +2,8 @@
 // Class-conditional sampling with classifier-free guidance.
 #include "train/class_sampling.h"
 
+#include "sample/guided_denoising.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -10,52 +12,19 @@ namespace dpsapf::core {
 
 namespace {
 
-// One chunk: classifier-free guidance with one batched UNet call on [uncond; cond] per step.
+// One chunk: always guided, so that w = 0 samples unconditionally and w = 1 conditionally.
 torch::Tensor denoiseChunk(UNet &unet, Conditioner &conditioner, const SchedulerConfig &scheduler,
-                           const torch::Tensor &labels, torch::Tensor sample,
+                           const torch::Tensor &labels, const torch::Tensor &sample,
                            const ClassSamplingOptions &options)
 {
-    const std::int64_t count = labels.size(0);
-    const auto device = sample.device();
-    const torch::Tensor context =
-        torch::cat({conditioner.nullContext(count), conditioner.context(labels)}, 0);
-    std::unique_ptr<Sampler> sampler = makeSampler(options.sampler, scheduler);
-    sampler->setTimesteps(options.steps);
-    const auto &timesteps = sampler->timesteps();
-    for (std::size_t i = 0; i < timesteps.size(); ++i) {
-        const torch::Tensor t =
-            torch::full({2 * count}, timesteps[i], torch::TensorOptions().dtype(torch::kInt64))
-                .to(device);
-        const torch::Tensor output = unet->forward(torch::cat({sample, sample}, 0), t, context);
-        const auto halves = output.chunk(2, 0);
-        const torch::Tensor guided = halves[0] + options.guidanceScale * (halves[1] - halves[0]);
-        sample = sampler->step(guided, i, sample);
-    }
-    return sample.to(torch::kCPU);
+    DenoisingOptions denoising;
+    denoising.sampler = options.sampler;
+    denoising.steps = options.steps;
+    denoising.guidanceScale = options.guidanceScale;
+    return denoise(unet, scheduler, conditioner.context(labels),
+                   conditioner.nullContext(labels.size(0)), sample, denoising)
+        .latents;
 }
-
-class EvalModeGuard
-{
-public:
-    explicit EvalModeGuard(UNet &unet)
-        : m_unet(unet)
-        , m_wasTraining(unet->is_training())
-    {
-        m_unet->eval();
-    }
-    ~EvalModeGuard()
-    {
-        if (m_wasTraining) {
-            m_unet->train();
-        }
-    }
-    EvalModeGuard(const EvalModeGuard &) = delete;
-    EvalModeGuard &operator=(const EvalModeGuard &) = delete;
-
-private:
-    UNet &m_unet;
-    bool m_wasTraining;
-};
 
 } // namespace
 
@@ -64,7 +33,6 @@ torch::Tensor sampleClasses(UNet &unet, Conditioner &conditioner, const Schedule
                             torch::Generator generator)
 {
     torch::NoGradGuard noGrad;
-    EvalModeGuard evalMode(unet);
     const UNetConfig &config = unet->config();
     const auto device = unet->parameters().front().device();
     std::vector<torch::Tensor> outputs;
@@ -91,7 +59,6 @@ torch::Tensor sampleClassesFromNoise(UNet &unet, Conditioner &conditioner,
                                      const std::function<void(std::int64_t)> &progress)
 {
     torch::NoGradGuard noGrad;
-    EvalModeGuard evalMode(unet);
     const auto device = unet->parameters().front().device();
     std::vector<torch::Tensor> outputs;
     const std::int64_t total = labels.size(0);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Raw Unicode data for the CLIP text cleanup, generated from Python's unicodedata by
-// generate_unicode_tables.py (so the tokenizer agrees with transformers' Python tokenizer).
+// generate_unicode_tables.py (so the tokenizer agrees with transformers' Python tokenizer):
+// classes and case in unicode_tables.cpp, NFC data in unicode_nfc_tables.cpp.
 // Every table is sorted by code point; unicode_text.cpp does the look-ups.
 #pragma once
 

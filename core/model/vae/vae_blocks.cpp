@@ -78,18 +78,6 @@ torch::Tensor VaeDownsampleImpl::forward(const torch::Tensor &x)
     return m_conv(F::pad(x, F::PadFuncOptions({0, 1, 0, 1})));
 }
 
-VaeUpsampleImpl::VaeUpsampleImpl(std::int64_t channels)
-{
-    m_conv = register_module("conv", conv3x3(channels, channels));
-}
-
-torch::Tensor VaeUpsampleImpl::forward(const torch::Tensor &x)
-{
-    return m_conv(F::interpolate(x, F::InterpolateFuncOptions()
-                                        .scale_factor(std::vector<double>{2.0, 2.0})
-                                        .mode(torch::kNearest)));
-}
-
 VaeAttentionImpl::VaeAttentionImpl(std::int64_t channels, std::int64_t groups)
 {
     m_groupNorm = register_module("group_norm", vaeGroupNorm(groups, channels));
@@ -184,7 +172,7 @@ VaeUpBlockImpl::VaeUpBlockImpl(std::int64_t inChannels, std::int64_t outChannels
     }
     if (withUpsample) {
         auto samplers = register_module("upsamplers", torch::nn::ModuleList());
-        m_upsample = VaeUpsample(outChannels);
+        m_upsample = Upsample2D(outChannels);
         samplers->push_back(m_upsample);
     }
 }

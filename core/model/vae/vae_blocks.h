@@ -4,6 +4,8 @@
 // sd-format.md §5). Registered names equal the diffusers checkpoint keys.
 #pragma once
 
+#include "model/unet/resnet_block.h"
+
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/modules/conv.h>
@@ -53,18 +55,6 @@ private:
     torch::nn::Conv2d m_conv{nullptr};
 };
 TORCH_MODULE(VaeDownsample);
-
-// Decoder upsampling: nearest-neighbour x2, then a 3x3 conv ("conv").
-class VaeUpsampleImpl : public torch::nn::Module
-{
-public:
-    explicit VaeUpsampleImpl(std::int64_t channels);
-    torch::Tensor forward(const torch::Tensor &x);
-
-private:
-    torch::nn::Conv2d m_conv{nullptr};
-};
-TORCH_MODULE(VaeUpsample);
 
 // The mid block's single-head self-attention over the H*W positions (diffusers Attention with
 // heads = 1, dim_head = C, residual_connection, rescale_output_factor 1):
@@ -118,7 +108,7 @@ public:
 
 private:
     std::vector<VaeResnetBlock> m_resnets;
-    VaeUpsample m_upsample{nullptr};
+    Upsample2D m_upsample{nullptr}; // the UNet's: nearest x2, then a 3x3 conv ("conv")
 };
 TORCH_MODULE(VaeUpBlock);
 
