@@ -2,6 +2,8 @@
 // ResnetBlock2D, Downsample2D, Upsample2D and the timestep embedding of the SD UNet.
 #include "model/unet/resnet_block.h"
 
+#include "model/common/activation_checkpoint.h"
+
 #include <torch/nn/functional.h>
 #include <torch/torch.h>
 
@@ -33,6 +35,17 @@ ResnetBlock2DImpl::ResnetBlock2DImpl(std::int64_t inChannels, std::int64_t outCh
 }
 
 torch::Tensor ResnetBlock2DImpl::forward(const torch::Tensor &x, const torch::Tensor &timeEmbedding)
+{
+    if (m_checkpointing) {
+        return runCheckpointed(
+            [this](const std::vector<torch::Tensor> &in) { return computeForward(in[0], in[1]); },
+            {x, timeEmbedding}, *this);
+    }
+    return computeForward(x, timeEmbedding);
+}
+
+torch::Tensor ResnetBlock2DImpl::computeForward(const torch::Tensor &x,
+                                                const torch::Tensor &timeEmbedding)
 {
     torch::Tensor hidden = m_conv1(F::silu(m_norm1(x)));
     hidden = hidden + m_timeEmbProj(F::silu(timeEmbedding)).unsqueeze(-1).unsqueeze(-1);

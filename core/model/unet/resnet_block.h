@@ -18,7 +18,14 @@ public:
                       std::int64_t groups, double eps);
     torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &timeEmbedding);
 
+    // Keep only the block's inputs for the backward pass and recompute the rest there
+    // (model/common/activation_checkpoint.h).
+    void setGradientCheckpointing(bool enabled) { m_checkpointing = enabled; }
+
 private:
+    torch::Tensor computeForward(const torch::Tensor &x, const torch::Tensor &timeEmbedding);
+
+    bool m_checkpointing = false;
     torch::nn::GroupNorm m_norm1{nullptr}, m_norm2{nullptr};
     torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr}, m_convShortcut{nullptr};
     Projection m_timeEmbProj{nullptr};

@@ -60,8 +60,15 @@ public:
 
     [[nodiscard]] BasicTransformerBlock block() const { return m_block; }
 
+    // Keep only the transformer's inputs for the backward pass and recompute the rest there
+    // (model/common/activation_checkpoint.h).
+    void setGradientCheckpointing(bool enabled) { m_checkpointing = enabled; }
+
 private:
+    torch::Tensor computeForward(const torch::Tensor &x, const torch::Tensor &context);
+
     bool m_linearProjection;
+    bool m_checkpointing = false;
     torch::nn::GroupNorm m_norm{nullptr};
     torch::nn::Conv2d m_projInConv{nullptr}, m_projOutConv{nullptr};
     Projection m_projInLinear{nullptr}, m_projOutLinear{nullptr};

@@ -99,6 +99,18 @@ torch::Tensor UNetImpl::forward(const torch::Tensor &sample, const torch::Tensor
     return m_convOut(F::silu(m_convNormOut(hidden)));
 }
 
+void UNetImpl::setGradientCheckpointing(bool enabled)
+{
+    m_checkpointing = enabled;
+    for (const auto &module : modules(/*include_self=*/false)) {
+        if (auto *resnet = dynamic_cast<ResnetBlock2DImpl *>(module.get())) {
+            resnet->setGradientCheckpointing(enabled);
+        } else if (auto *transformer = dynamic_cast<Transformer2DImpl *>(module.get())) {
+            transformer->setGradientCheckpointing(enabled);
+        }
+    }
+}
+
 std::vector<std::pair<std::string, BasicTransformerBlock>> UNetImpl::transformerBlocks() const
 {
     std::vector<std::pair<std::string, BasicTransformerBlock>> blocks;
