@@ -149,11 +149,26 @@ void addBenchCommands(CLI::App &cli, CommandTable &commands)
     sdUNet->add_option("--peak-tflops", sd->peakTflops,
                        "The device's float32 peak, for the MFU (e.g. 67 for an H100/H200 "
                        "without tensor cores, 495 with TF32)");
+    sdUNet
+        ->add_option("--frozen-precision", sd->frozenPrecision,
+                     "Also measure the DP step with checkpointing and frozen weights in bf16 "
+                     "(default) or fp16 (CUDA); fp32 skips it")
+        ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
     sdUNet->add_flag("--json", arguments->json, "One JSON object");
     commands.add(sdUNet, [arguments, sd] {
         const auto result = core::benchmarkSdUNet(*sd);
         nlohmann::json json;
         if (result) {
+            nlohmann::json settings = nlohmann::json::array();
+            for (const auto &setting : result->dpSettings) {
+                settings.push_back(
+                    {{"setting", setting.setting},
+                     {"images_per_s", setting.imagesPerSecond},
+                     {"time_vs_fp32", result->dpStepImagesPerSecond / setting.imagesPerSecond},
+                     {"peak_memory_gib", setting.peakMemoryGiB >= 0.0
+                                             ? nlohmann::json(setting.peakMemoryGiB)
+                                             : nlohmann::json()}});
+            }
             json = {{"benchmark", "sd-unet"},
                     {"model", result->model},
                     {"device", result->device},
@@ -171,7 +186,8 @@ void addBenchCommands(CLI::App &cli, CommandTable &commands)
                     {"mfu", result->mfu >= 0.0 ? nlohmann::json(result->mfu) : nlohmann::json()},
                     {"peak_memory_gib", result->peakMemoryGiB >= 0.0
                                             ? nlohmann::json(result->peakMemoryGiB)
-                                            : nlohmann::json()}};
+                                            : nlohmann::json()},
+                    {"dp_settings", settings}};
         }
         return report(result, "sd-unet", json, arguments->json);
     });

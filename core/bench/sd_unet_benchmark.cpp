@@ -7,6 +7,7 @@
 #include "model/unet/unet.h"
 #include "train/dp_gradient_step.h"
 #include "util/compute_device.h"
+#include "util/cpu_memory_meter.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -17,6 +18,8 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <optional>
 
 namespace dpsapf::core {
 namespace {
@@ -57,6 +60,50 @@ double imagesPerSecond(std::int64_t batch, std::int64_t repeats, const torch::De
     return static_cast<double>(batch * repeats) / elapsed.count();
 }
 
+// Peak memory of one measured phase: the CUDA allocator's statistics, or the CPU meter.
+class PeakMemory
+{
+public:
+    explicit PeakMemory(const torch::Device &device)
+        : m_device(device)
+    {
+        if (!device.is_cuda()) {
+            m_cpu.emplace();
+        }
+    }
+
+    void reset()
+    {
+        if (m_cpu) {
+            m_cpu->resetPeak();
+        }
+#if defined(DPSAPF_CUDA)
+        if (m_device.is_cuda()) {
+            c10::cuda::CUDACachingAllocator::resetPeakStats(m_device.index());
+        }
+#endif
+    }
+
+    [[nodiscard]] double peakGiB() const
+    {
+        constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+        if (m_cpu) {
+            return static_cast<double>(m_cpu->peakBytes()) / kGiB;
+        }
+#if defined(DPSAPF_CUDA)
+        // Index 0 is StatType::AGGREGATE in every LibTorch version (its namespace moved in 2.x).
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(m_device.index());
+        return static_cast<double>(stats.allocated_bytes[0].peak) / kGiB;
+#else
+        return -1.0;
+#endif
+    }
+
+private:
+    torch::Device m_device;
+    std::optional<CpuMemoryMeter> m_cpu;
+};
+
 } // namespace
 
 Expected<SdUNetBenchmarkResult> benchmarkSdUNet(const SdUNetBenchmarkConfig &config)
@@ -67,6 +114,11 @@ Expected<SdUNetBenchmarkResult> benchmarkSdUNet(const SdUNetBenchmarkConfig &con
                          "bench sd-unet: batch, repeats and rank must be >= 1 and the resolution "
                          "a multiple of 64");
     }
+    if (config.frozenPrecision != "fp32" && config.frozenPrecision != "bf16" &&
+        config.frozenPrecision != "fp16") {
+        return makeError(ErrorCode::InvalidArgument,
+                         "--frozen-precision: must be fp32, bf16 or fp16");
+    }
     Expected<UNetConfig> unetConfig = benchmarkUNetConfig(config.base);
     if (!unetConfig) {
         return unetConfig.error();
@@ -75,6 +127,11 @@ Expected<SdUNetBenchmarkResult> benchmarkSdUNet(const SdUNetBenchmarkConfig &con
     if (!device) {
         return device.error();
     }
+    if (config.frozenPrecision == "fp16" && !device->is_cuda()) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "--frozen-precision: fp16 needs --device cuda (use bf16 on the CPU)");
+    }
+    PeakMemory memory(device.value()); // from before the weights exist, so that they count
     torch::manual_seed(config.seed);
     UNet unet(unetConfig.value());
     unet->eval();
@@ -128,11 +185,7 @@ Expected<SdUNetBenchmarkResult> benchmarkSdUNet(const SdUNetBenchmarkConfig &con
             perRecordLoss().mean().backward();
             optimizer.step();
         });
-#if defined(DPSAPF_CUDA)
-    if (device->is_cuda()) {
-        c10::cuda::CUDACachingAllocator::resetPeakStats(device->index());
-    }
-#endif
+
     DpStepConfig stepConfig;
     stepConfig.noiseMultiplier = 1.0;
     stepConfig.expectedBatchSize = static_cast<double>(batch);
@@ -141,25 +194,34 @@ Expected<SdUNetBenchmarkResult> benchmarkSdUNet(const SdUNetBenchmarkConfig &con
     for (auto &[name, projection] : unet->attentionProjections()) {
         projection->setPerSampleRecorder(&dpStep.recorder());
     }
-    result.dpStepImagesPerSecond = imagesPerSecond(batch, config.repeats, device.value(), [&] {
-        optimizer.zero_grad();
-        dpStep.recorder().beginMicroBatch(batch);
-        perRecordLoss().sum().backward();
-        (void)dpStep.recorder().endMicroBatch();
-        dpStep.writeGradients();
-        optimizer.step();
-    });
+    const auto measureDpStep = [&](const std::string &setting) {
+        memory.reset();
+        SdUNetDpStepResult measured;
+        measured.setting = setting;
+        measured.imagesPerSecond = imagesPerSecond(batch, config.repeats, device.value(), [&] {
+            optimizer.zero_grad();
+            dpStep.recorder().beginMicroBatch(batch);
+            perRecordLoss().sum().backward();
+            (void)dpStep.recorder().endMicroBatch();
+            dpStep.writeGradients();
+            optimizer.step();
+        });
+        measured.peakMemoryGiB = memory.peakGiB();
+        result.dpSettings.push_back(measured);
+    };
+    measureDpStep("fp32");
+    unet->setGradientCheckpointing(true);
+    measureDpStep("fp32 + checkpointing");
+    if (config.frozenPrecision != "fp32") {
+        unet->setFrozenWeightType(config.frozenPrecision == "bf16" ? torch::kBFloat16
+                                                                   : torch::kFloat16);
+        measureDpStep(config.frozenPrecision + " + checkpointing");
+    }
     for (auto &[name, projection] : unet->attentionProjections()) {
         projection->setPerSampleRecorder(nullptr);
     }
-#if defined(DPSAPF_CUDA)
-    if (device->is_cuda()) {
-        // Index 0 is StatType::AGGREGATE in every LibTorch version (its namespace moved in 2.x).
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device->index());
-        result.peakMemoryGiB =
-            static_cast<double>(stats.allocated_bytes[0].peak) / (1024.0 * 1024.0 * 1024.0);
-    }
-#endif
+    result.dpStepImagesPerSecond = result.dpSettings.front().imagesPerSecond;
+    result.peakMemoryGiB = result.dpSettings.front().peakMemoryGiB;
     result.dpOverheadRatio = result.nonprivateStepImagesPerSecond / result.dpStepImagesPerSecond;
     // A LoRA step is the forward plus the activation gradients (about one more forward; the
     // frozen weights need no weight gradients, the adapters' are small): 2 forwards of work.

@@ -186,6 +186,19 @@ Expected<bool> RunConfig::validate() const
         return fieldError("prediction_type",
                           "must be epsilon or v_prediction (or empty: the model's own)");
     }
+    if (!oneOf(gradientCheckpointing, {"auto", "on", "off"})) {
+        return fieldError("gradient_checkpointing", "must be auto, on or off");
+    }
+    if (!oneOf(frozenPrecision, {"fp32", "bf16", "fp16"})) {
+        return fieldError("frozen_precision", "must be fp32, bf16 or fp16");
+    }
+    if (frozenPrecision != "fp32" &&
+        (variant == RunVariant::NoLora || variant == RunVariant::AllParameters)) {
+        return fieldError("frozen_precision",
+                          frozenPrecision + " applies to the LoRA variants; " +
+                              variantName(variant) +
+                              " trains full-rank weights, which stay fp32 (use fp32)");
+    }
     if (modelResolution < 0 || modelResolution > 2048) {
         return fieldError("model_resolution", "must be in [0, 2048] (0 = the model's default)");
     }

@@ -119,6 +119,8 @@ Expected<RunConfig> readComplete(const json &j)
     c.modelPath = j.at("public_model").get<std::string>();
     c.modelResolution = integer(j.at("model_resolution"));
     c.predictionType = j.at("prediction_type").get<std::string>();
+    c.gradientCheckpointing = j.at("gradient_checkpointing").get<std::string>();
+    c.frozenPrecision = j.at("frozen_precision").get<std::string>();
     c.chargeProbe = j.at("charge_probe").get<bool>();
     c.compareVariants = j.at("compare_variants").get<std::vector<std::string>>();
 
@@ -209,6 +211,8 @@ nlohmann::json RunConfig::toJson() const
         {"public_model", modelPath},
         {"model_resolution", modelResolution},
         {"prediction_type", predictionType},
+        {"gradient_checkpointing", gradientCheckpointing},
+        {"frozen_precision", frozenPrecision},
         {"charge_probe", chargeProbe},
         {"compare_variants", compareVariants},
         {"dataset",

@@ -2,6 +2,8 @@
 // The shared state of the pipeline stages.
 #include "pipeline/run_context.h"
 
+#include "pipeline/training_memory.h"
+
 #include "dpsapf/core/atomic_file.h"
 #include "dpsapf/core/logging.h"
 #include "io/lenient_json.h"
@@ -190,6 +192,11 @@ Expected<PublicModel> RunContext::loadModel() const
     } else {
         model.value().unet->to(device.value());
         model.value().conditioner->to(device.value());
+    }
+    if (auto applied = applyTrainingMemorySettings(model.value(), config.gradientCheckpointing,
+                                                   config.frozenPrecision, device.value());
+        !applied) {
+        return applied.error();
     }
     return model;
 }

@@ -8,6 +8,7 @@
 #include "dpsapf/core/version.h"
 #include "pipeline/class_prompts.h"
 #include "pipeline/stages.h"
+#include "pipeline/training_memory.h"
 #include "util/compute_device.h"
 
 #include <torch/torch.h>
@@ -77,9 +78,14 @@ Expected<ResolvedPlan> resolvePlan(const RunConfig &config, const SensitiveData 
     if (auto valid = config.validateForDataset(plan.trainRecords); !valid) {
         return valid.error();
     }
-    // "cuda" without a usable device is refused here, before anything is written.
-    if (auto device = resolveComputeDevice(config.device, "device"); !device) {
+    // "cuda" without a usable device, and a precision the model or device cannot take, are
+    // refused here, before anything is written.
+    Expected<torch::Device> device = resolveComputeDevice(config.device, "device");
+    if (!device) {
         return device.error();
+    }
+    if (auto type = frozenPrecisionFor(model, config.frozenPrecision, device.value()); !type) {
+        return type.error();
     }
     PrivacyPlanRequest request;
     request.trainRecords = plan.trainRecords;

@@ -185,6 +185,7 @@ private Q_SLOTS:
     void conv2dNormsMatchOracle();
     void forcedBranchesAgree();
     void loraGradientsMatchAutograd();
+    void reducedPrecisionLoraIsCloseAndBounded();
     void flatClippedSumMatchesOracle();
     void automaticClippedSumMatchesOracle();
     void microBatchesAccumulate();
@@ -353,6 +354,68 @@ void TestPerSample::loraGradientsMatchAutograd()
     }
     DPSAPF_EXPECT_CLOSE(input.grad(), expectedInputGrad, 1e-10);
     QVERIFY(!loraA.grad().defined() && !loraB.grad().defined());
+}
+
+void TestPerSample::reducedPrecisionLoraIsCloseAndBounded()
+{
+    // bf16 frozen weights and activations with float32 factors (frozen_precision = bf16): the
+    // per-record gradients are close to the float64 oracle on the same rounded values, and each
+    // record's clipped contribution stays within C.
+    const std::int64_t records = 5;
+    const double scale = 1.3;
+    const double maxGradNorm = 1e-3;
+    const auto input = torch::randn({records, 9, 16}).to(torch::kBFloat16);
+    const auto weight = torch::randn({12, 16}).to(torch::kBFloat16);
+    const auto bias = torch::randn({12}).to(torch::kBFloat16);
+    const auto loraA = torch::randn({3, 16}).requires_grad_(true);
+    const auto loraB = torch::randn({12, 3}).requires_grad_(true);
+    const auto target = torch::randn({records, 9, 12});
+
+    const auto weight64 = weight.to(torch::kDouble);
+    const auto bias64 = bias.to(torch::kDouble);
+    const auto loraA64 = loraA.detach().to(torch::kDouble).requires_grad_(true);
+    const auto loraB64 = loraB.detach().to(torch::kDouble).requires_grad_(true);
+    const auto grads = oracleGradients({loraA64, loraB64}, records, [&](std::int64_t i) {
+        const auto x = input.narrow(0, i, 1).to(torch::kDouble);
+        const auto output = torch::linear(x, weight64, bias64) +
+                            scale * torch::matmul(torch::matmul(x, loraA64.t()), loraB64.t());
+        return lossOf(output, target.narrow(0, i, 1).to(torch::kDouble));
+    });
+
+    PerSampleGradients recorder({loraA, loraB}, {ClipMode::Flat, maxGradNorm, 1e-4});
+    recorder.setKeepPerRecordGradients(true);
+    recorder.beginMicroBatch(records);
+    const auto output = dpLoraLinear(input, weight, bias, loraA, loraB, scale, &recorder);
+    QCOMPARE(output.scalar_type(), torch::kBFloat16);
+    lossOf(output.to(torch::kFloat), target).backward();
+    (void)recorder.endMicroBatch();
+    QVERIFY(!loraA.grad().defined() && !loraB.grad().defined());
+    QCOMPARE(recorder.clippedSum(0).scalar_type(), torch::kFloat);
+    for (std::int64_t i = 0; i < records; ++i) {
+        for (int k = 0; k < 2; ++k) {
+            const auto &expected = grads[static_cast<std::size_t>(i)][static_cast<std::size_t>(k)];
+            const double error = (recorder.perRecordGradient(k)[i].to(torch::kDouble) - expected)
+                                     .abs()
+                                     .max()
+                                     .item<double>() /
+                                 expected.abs().max().item<double>();
+            QVERIFY2(error < 3e-2, qPrintable(QString::number(error)));
+        }
+    }
+    for (std::int64_t i = 0; i < records; ++i) {
+        PerSampleGradients single({loraA, loraB}, {ClipMode::Flat, maxGradNorm, 1e-4});
+        single.beginMicroBatch(1);
+        lossOf(dpLoraLinear(input.narrow(0, i, 1), weight, bias, loraA, loraB, scale, &single)
+                   .to(torch::kFloat),
+               target.narrow(0, i, 1))
+            .backward();
+        (void)single.endMicroBatch();
+        const double norm =
+            std::sqrt(single.clippedSum(0).to(torch::kDouble).square().sum().item<double>() +
+                      single.clippedSum(1).to(torch::kDouble).square().sum().item<double>());
+        QVERIFY2(norm <= maxGradNorm * (1.0 + 1e-6), qPrintable(QString::number(norm, 'g', 17)));
+        QVERIFY(norm > 0.5 * maxGradNorm); // clipped, not vanished
+    }
 }
 
 void TestPerSample::flatClippedSumMatchesOracle()

@@ -60,6 +60,8 @@ void TestRunConfig::roundTrip()
     config.generate.sampler = "ddim";
     config.exports.referenceLayout = true;
     config.compareVariants = {"dp-sapf", "random"};
+    config.gradientCheckpointing = "on";
+    config.frozenPrecision = "bf16";
     const Expected<RunConfig> back = runConfigFromJson(config.toJson());
     QVERIFY(back);
     QCOMPARE(back->toJson(), config.toJson());
@@ -143,6 +145,16 @@ void TestRunConfig::validationNamesTheField()
     check("dataset.bad_files=ignore", "dataset.bad_files");
     check("privacy.accountant=gdp", "privacy.accountant");
     check("compare_variants=[\"dp-sapf\",\"nope\"]", "compare_variants");
+    check("gradient_checkpointing=sometimes", "gradient_checkpointing");
+    check("frozen_precision=int8", "frozen_precision");
+    // Full-rank variants train the frozen weights' own dtype: reduced precision is refused.
+    const auto noLora = applyOverride(RunConfig{}, "variant=no-lora");
+    QVERIFY(noLora);
+    const auto bf16NoLora = applyOverride(noLora.value(), "frozen_precision=bf16");
+    QVERIFY(bf16NoLora);
+    QVERIFY(startsWith(invalidBecause(bf16NoLora.value()), "frozen_precision: bf16 applies"));
+    QVERIFY(applyOverride(RunConfig{}, "frozen_precision=bf16")->validate());
+    QVERIFY(applyOverride(RunConfig{}, "gradient_checkpointing=off")->validate());
     // c = 1 is allowed (all matrices), as is an explicit small delta.
     QVERIFY(applyOverride(RunConfig{}, "selection.ratio=1")->validate());
 }

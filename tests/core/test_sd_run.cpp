@@ -7,10 +7,12 @@
 #include "dpsapf/core/privacy_ledger.h"
 #include "dpsapf/core/run_layout.h"
 #include "dpsapf/core/run_pipeline.h"
+#include "dpsapf/core/safetensors.h"
 #include "pipeline/lora_files.h"
 #include "pipeline/public_model.h"
 #include "pipeline/run_context.h"
 #include "pipeline/trained_model.h"
+#include "pipeline/training_memory.h"
 #include "sd_tiny_fixtures.h"
 #include "tensor_maps.h"
 
@@ -150,6 +152,84 @@ private Q_SLOTS:
             << QStringLiteral("prediction_type=x0") << QStringLiteral("prediction_type");
         QTest::newRow("template without {class}")
             << QStringLiteral("prompts.template=An image") << QStringLiteral("prompts.template");
+        QTest::newRow("fp16 frozen weights on the CPU")
+            << QStringLiteral("frozen_precision=fp16") << QStringLiteral("frozen_precision");
+    }
+
+    void bf16FrozenWeightsRunEndToEnd()
+    {
+        // Frozen UNet weights in bf16 with gradient checkpointing: the run completes, the LoRA
+        // factors stay float32, and the exported file reloads into a bf16 public UNet with the
+        // trained model's outputs.
+        const fs::path dir = fs::path(m_temp.path().toStdString()) / "bf16-run";
+        Expected<RunConfig> config = presetConfig("smoke");
+        config =
+            applyOverride(config.value(), "public_model=" + dpsapf::test::kSdTinyFixtures.string());
+        config = applyOverride(config.value(), "frozen_precision=bf16");
+        config = applyOverride(config.value(), "gradient_checkpointing=on");
+        config = applyOverride(config.value(), "generate.images_per_class=1");
+        QVERIFY(config.hasValue());
+        Expected<RunConfig> prepared = prepareRun(config.value(), dir, RunOpenMode::Create, {});
+        QVERIFY2(prepared.hasValue(), prepared ? "" : prepared.error().message.c_str());
+        const Expected<RunOutcome> outcome = runRemainingStages(dir, nullptr, {});
+        QVERIFY2(outcome.hasValue(), outcome ? "" : outcome.error().message.c_str());
+        QCOMPARE(outcome.value(), RunOutcome::Completed);
+
+        const fs::path loraFile = RunPaths{dir}.exportDir() / "pytorch_lora_weights.safetensors";
+        const auto header = readSafetensorsHeader(loraFile);
+        QVERIFY(header.hasValue());
+        for (const auto &entry : header->entries) {
+            QVERIFY2(entry.dtype == TensorDType::F32, entry.name.c_str());
+        }
+        Expected<std::unique_ptr<RunContext>> run = RunContext::open(dir, nullptr, {});
+        QVERIFY(run.hasValue());
+        Expected<TrainedModel> trained = loadTrainedModel(*run.value());
+        QVERIFY2(trained.hasValue(), trained ? "" : trained.error().message.c_str());
+        UNet trainedUNet = trained->fineTune->unet();
+        QVERIFY(trainedUNet->gradientCheckpointing());
+        int adapted = 0;
+        for (const auto &[name, projection] : trainedUNet->attentionProjections()) {
+            QCOMPARE(projection->weight.scalar_type(), torch::kBFloat16);
+            if (projection->hasLora()) {
+                QCOMPARE(projection->loraA().scalar_type(), torch::kFloat);
+                QCOMPARE(projection->loraB().scalar_type(), torch::kFloat);
+                ++adapted;
+            }
+        }
+        QCOMPARE(adapted, 38);
+
+        torch::NoGradGuard noGrad;
+        torch::manual_seed(5);
+        const torch::Tensor sample = torch::randn({2, 4, 8, 8});
+        const torch::Tensor timesteps = torch::tensor({10, 700}, torch::kInt64);
+        const torch::Tensor context =
+            trained->fineTune->conditioner()->context(torch::tensor({1, 2}, torch::kInt64));
+        const torch::Tensor expected = trainedUNet->forward(sample, timesteps, context);
+        QCOMPARE(expected.scalar_type(), torch::kFloat);
+        QVERIFY(torch::isfinite(expected).all().item<bool>());
+        UNet reloaded = publicUNetWithLora(loraFile);
+        reloaded->setFrozenWeightType(torch::kBFloat16);
+        const double difference =
+            (reloaded->forward(sample, timesteps, context) - expected).abs().max().item<double>();
+        QVERIFY2(difference <= 1e-6, std::to_string(difference).c_str());
+    }
+
+    void frozenPrecisionIsForLatentModels()
+    {
+        Expected<PublicModel> bundled = loadPublicModel({});
+        QVERIFY(bundled.hasValue());
+        const torch::Device cpu(torch::kCPU);
+        QCOMPARE(frozenPrecisionFor(bundled.value(), "fp32", cpu).value(), torch::kFloat);
+        const auto refused = frozenPrecisionFor(bundled.value(), "bf16", cpu);
+        QVERIFY(!refused.hasValue());
+        QVERIFY(refused.error().message.rfind("frozen_precision: bf16 is for Stable", 0) == 0);
+        QVERIFY(!gradientCheckpointingFor(bundled.value(), "auto"));
+        QVERIFY(gradientCheckpointingFor(bundled.value(), "on"));
+        Expected<PublicModel> latent = loadPublicModel(dpsapf::test::kSdTinyFixtures);
+        QVERIFY(latent.hasValue());
+        QVERIFY(gradientCheckpointingFor(latent.value(), "auto"));
+        QVERIFY(!gradientCheckpointingFor(latent.value(), "off"));
+        QCOMPARE(frozenPrecisionFor(latent.value(), "bf16", cpu).value(), torch::kBFloat16);
     }
 
     void predictionTypeOverridesOnlyLatentModels()

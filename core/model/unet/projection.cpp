@@ -30,8 +30,11 @@ torch::Tensor ProjectionImpl::forward(const torch::Tensor &input)
     }
     torch::Tensor output = torch::nn::functional::linear(input, weight, bias);
     if (m_loraA.defined()) {
-        output =
-            output + m_loraScale * torch::matmul(torch::matmul(input, m_loraA.t()), m_loraB.t());
+        // float32 factors on reduced-precision frozen weights compute in the input's dtype; the
+        // cast's backward hands float32 gradients to the factors.
+        const auto type = input.scalar_type();
+        output = output + m_loraScale * torch::matmul(torch::matmul(input, m_loraA.to(type).t()),
+                                                      m_loraB.to(type).t());
     }
     return output;
 }
@@ -39,7 +42,11 @@ torch::Tensor ProjectionImpl::forward(const torch::Tensor &input)
 void ProjectionImpl::attachLora(std::int64_t rank, double alpha, torch::Generator generator)
 {
     detachLora();
-    const auto options = weight.options().requires_grad(false);
+    // The factors are trained, so they stay float32 when the frozen weight is bf16 or fp16
+    // (float64 weights, in tests, get float64 factors).
+    const auto factorType =
+        weight.scalar_type() == torch::kFloat64 ? torch::kFloat64 : torch::kFloat32;
+    const auto options = weight.options().dtype(factorType).requires_grad(false);
     // Drawn on the CPU from the seeded CPU generator, so the start is the same on every device.
     torch::Tensor a = torch::empty({rank, weight.size(1)}, torch::kFloat32);
     {

@@ -19,7 +19,8 @@ public:
 
     torch::Tensor forward(const torch::Tensor &input);
 
-    // Adds a rank-r adapter: A ~ N(0, (1/r)^2), B = 0 (method.md §6.1); scale = alpha / r.
+    // Adds a rank-r adapter: A ~ N(0, (1/r)^2), B = 0 (method.md §6.1); scale = alpha / r. The
+    // factors are float32 (float64 for a float64 weight) whatever the frozen weight's dtype.
     void attachLora(std::int64_t rank, double alpha, torch::Generator generator);
     void detachLora();
     [[nodiscard]] bool hasLora() const { return m_loraA.defined(); }

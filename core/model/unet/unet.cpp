@@ -79,24 +79,28 @@ UNetImpl::UNetImpl(UNetConfig config)
 torch::Tensor UNetImpl::forward(const torch::Tensor &sample, const torch::Tensor &timesteps,
                                 const torch::Tensor &context)
 {
+    // The UNet computes in the dtype of its (frozen) weights and answers in the sample's dtype.
+    const auto computeType = m_convIn->weight.scalar_type();
     torch::Tensor steps =
         timesteps.dim() == 0 ? timesteps.reshape({1}).expand({sample.size(0)}) : timesteps;
     const torch::Tensor sinusoid =
         sinusoidalTimestepEmbedding(steps.to(sample.device()), m_config.blockOutChannels[0],
                                     m_config.flipSinToCos, static_cast<double>(m_config.freqShift))
-            .to(sample.scalar_type());
+            .to(computeType);
     const torch::Tensor timeEmbedding = m_timeEmbedding(sinusoid);
+    const torch::Tensor computeContext =
+        context.defined() ? context.to(computeType) : torch::Tensor();
 
-    torch::Tensor hidden = m_convIn(sample);
+    torch::Tensor hidden = m_convIn(sample.to(computeType));
     std::vector<torch::Tensor> skips{hidden};
     for (auto &block : m_downBlocks) {
-        hidden = block(hidden, timeEmbedding, context, skips);
+        hidden = block(hidden, timeEmbedding, computeContext, skips);
     }
-    hidden = m_midBlock(hidden, timeEmbedding, context);
+    hidden = m_midBlock(hidden, timeEmbedding, computeContext);
     for (auto &block : m_upBlocks) {
-        hidden = block(hidden, timeEmbedding, context, skips);
+        hidden = block(hidden, timeEmbedding, computeContext, skips);
     }
-    return m_convOut(F::silu(m_convNormOut(hidden)));
+    return m_convOut(F::silu(m_convNormOut(hidden))).to(sample.scalar_type());
 }
 
 void UNetImpl::setGradientCheckpointing(bool enabled)
@@ -107,6 +111,21 @@ void UNetImpl::setGradientCheckpointing(bool enabled)
             resnet->setGradientCheckpointing(enabled);
         } else if (auto *transformer = dynamic_cast<Transformer2DImpl *>(module.get())) {
             transformer->setGradientCheckpointing(enabled);
+        }
+    }
+}
+
+void UNetImpl::setFrozenWeightType(torch::ScalarType type)
+{
+    torch::NoGradGuard noGrad;
+    for (auto &item : named_parameters()) {
+        if (item.key().find("lora_") == std::string::npos) {
+            item.value().set_data(item.value().to(type));
+        }
+    }
+    for (auto &buffer : buffers()) {
+        if (buffer.is_floating_point()) {
+            buffer.set_data(buffer.to(type));
         }
     }
 }

@@ -20,6 +20,7 @@ public:
     explicit UNetImpl(UNetConfig config); // config must be valid
 
     // sample [B, C, H, W]; timesteps [B] or 0-d (broadcast); context [B, T, crossAttentionDim].
+    // Computes in the dtype of the weights; the result has the sample's dtype.
     torch::Tensor forward(const torch::Tensor &sample, const torch::Tensor &timesteps,
                           const torch::Tensor &context);
 
@@ -30,6 +31,11 @@ public:
     // forward pass of compute for a fraction of the activation memory). Results are unchanged.
     void setGradientCheckpointing(bool enabled);
     [[nodiscard]] bool gradientCheckpointing() const { return m_checkpointing; }
+
+    // Casts every weight except the LoRA factors (which stay float32 so that the optimizer sees
+    // full-precision values) to `type`, e.g. bf16 to halve the frozen weights and activations on a
+    // GPU. The forward then computes in `type` and returns the sample's dtype.
+    void setFrozenWeightType(torch::ScalarType type);
 
     // The transformer blocks in UNet order (down, mid, up) with their module paths, e.g.
     // "down_blocks.0.attentions.0.transformer_blocks.0".

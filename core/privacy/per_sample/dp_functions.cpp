@@ -119,10 +119,12 @@ public:
         saveIndex(ctx, "bias", recorder, bias);
         saveIndex(ctx, "loraA", recorder, loraA);
         saveIndex(ctx, "loraB", recorder, loraB);
-        const auto projected = at::matmul(input, loraA.t()); // U = x Aᵀ, kept for grad_B
+        // U = x Aᵀ, kept for grad_B. The factors compute in the input's dtype (float32 factors on
+        // bf16/fp16 frozen weights).
+        const auto projected = at::matmul(input, loraA.to(input.scalar_type()).t());
         ctx->save_for_backward({input, weight, loraA, loraB, projected});
         auto output = at::linear(input, weight, bias);
-        output.add_(at::matmul(projected, loraB.t()), scale);
+        output.add_(at::matmul(projected, loraB.to(input.scalar_type()).t()), scale);
         return output;
     }
 
@@ -136,11 +138,12 @@ public:
         const at::Tensor &projected = saved[4];
         const double scale = ctx->saved_data["scale"].toDouble();
         const at::Tensor &grad = grads[0];
+        const auto type = grad.scalar_type();
         // Gradient flowing into U: s·G B (backprop forms it anyway).
-        const auto gradProjected = at::matmul(grad, loraB).mul_(scale);
+        const auto gradProjected = at::matmul(grad, loraB.to(type)).mul_(scale);
         at::Tensor gradInput;
         if (ctx->needs_input_grad(0)) {
-            gradInput = at::matmul(grad, weight).add_(at::matmul(gradProjected, loraA));
+            gradInput = at::matmul(grad, weight).add_(at::matmul(gradProjected, loraA.to(type)));
         }
         if (input.size(0) > 0) {
             auto *recorder = recorderOf(ctx);

@@ -28,7 +28,11 @@ at::Tensor dpLinear(const at::Tensor &input, const at::Tensor &weight,
                     const at::Tensor &bias /*may be undefined*/, PerSampleGradients *recorder);
 
 // h = x Wᵀ + b + scale·(x Aᵀ) Bᵀ with A [r, d] and B [p, r] (per-sample-gradients.md §5): the
-// per-record gradients of A and B are instantiated from tensors backprop forms anyway.
+// per-record gradients of A and B are instantiated from tensors backprop forms anyway. With
+// reduced-precision frozen weights (bf16/fp16 input and W, float32 A and B) the op computes in the
+// input's dtype; each record's gradient is formed once in that dtype, and its norm, clip factor
+// and clipped sum are all computed from that one tensor in float32, so the bound ‖clip(g_i)‖ ≤ C
+// holds exactly.
 at::Tensor dpLoraLinear(const at::Tensor &input, const at::Tensor &weight /*frozen*/,
                         const at::Tensor &bias /*frozen, may be undefined*/,
                         const at::Tensor &loraA, const at::Tensor &loraB, double scale,

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace dpsapf::core {
 
@@ -45,7 +46,8 @@ struct DpStepBenchmarkResult {
 // `dpsapf bench sd-unet`: a Stable-Diffusion-sized UNet (random weights) at the DP-SAPF training
 // resolution: forward throughput, a non-private LoRA step and a DP-SGD LoRA step (per-record
 // clipping + noise) on all 128 attention matrices, peak device memory and an MFU estimate from the
-// analytic forward cost (a LoRA training step taken as 2 forward passes of work).
+// analytic forward cost (a LoRA training step taken as 2 forward passes of work). Peak memory is
+// the CUDA allocator's peak, or on the CPU the peak of LibTorch's CPU tensors (CpuMemoryMeter).
 struct SdUNetBenchmarkConfig {
     std::string base = "sd15";     // sd15 | sd21 | narrow (SD1.5 topology, widths 32-128)
     std::int64_t resolution = 256; // image px; the latent is resolution / 8
@@ -55,6 +57,16 @@ struct SdUNetBenchmarkConfig {
     std::string device = "cpu"; // cpu | cuda
     double peakTflops = 0.0;    // the device's float32 peak for the MFU (0: not reported)
     std::uint64_t seed = 0;
+    // Besides the fp32 DP step, the DP step with gradient checkpointing, and with checkpointing
+    // and frozen weights in this precision (bf16 | fp16; fp32 = not measured).
+    std::string frozenPrecision = "bf16";
+};
+
+// One DP-SGD LoRA step setting of `bench sd-unet`.
+struct SdUNetDpStepResult {
+    std::string setting; // "fp32", "fp32 + checkpointing", "bf16 + checkpointing"
+    double imagesPerSecond = 0.0;
+    double peakMemoryGiB = -1.0; // CUDA allocator, or LibTorch's CPU tensors; -1 when unknown
 };
 
 struct SdUNetBenchmarkResult {
@@ -71,7 +83,8 @@ struct SdUNetBenchmarkResult {
     double dpOverheadRatio = 0.0; // DP step time / non-private step time
     double dpStepTflops = 0.0;    // achieved, from the analytic cost
     double mfu = -1.0;            // dpStepTflops / peakTflops; -1 without a peak
-    double peakMemoryGiB = -1.0;  // CUDA only; -1 when unknown
+    double peakMemoryGiB = -1.0;  // of the fp32 DP step (dpSettings[0]); -1 when unknown
+    std::vector<SdUNetDpStepResult> dpSettings; // fp32 first: the baseline of the ratios
 };
 
 [[nodiscard]] Expected<SdUNetBenchmarkResult> benchmarkSdUNet(const SdUNetBenchmarkConfig &config);

@@ -139,6 +139,12 @@ struct RunConfig {
     std::string modelPath;            // "public_model": empty = the bundled sapf-tiny
     std::int64_t modelResolution = 0; // latent-space models: training px; 0 = min(native, 256)
     std::string predictionType;       // "" = the model's; epsilon | v_prediction (SD 2.x 768 px)
+    // Training memory (docs/stable-diffusion.md): recompute the UNet's resnet and transformer
+    // activations in the backward pass (auto = on for latent-space models, off for the bundled
+    // one), and the dtype of the frozen UNet weights: fp32 | bf16 | fp16 (fp16 needs CUDA; LoRA
+    // variants on latent-space models only; the LoRA factors, norms and sums stay float32).
+    std::string gradientCheckpointing = "auto"; // auto | on | off
+    std::string frozenPrecision = "fp32";
     bool chargeProbe = false; // random variant: charge a probe it never runs (as the reference)
     // `dpsapf run` with two or more variants runs each into <out>/<variant> with the same budget
     // and prints the comparison (empty: one run into <out>).
