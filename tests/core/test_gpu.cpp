@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // GPU checks (ctest label `gpu`): CUDA results equal the CPU ones for a matrix product, the
-// Stable-Diffusion-family UNet and the text-to-image pipeline (sd-tiny fixtures), and a latent
-// DP-SAPF smoke run completes on the device. Qt-free, so that it builds on GPU machines without
-// Qt. Exits 77 (skipped by CTest) when this build or machine has no CUDA device.
+// Stable-Diffusion-family UNet and the text-to-image pipeline (sd-tiny fixtures), per-record DP
+// norms with gradient checkpointing (fp32 and bf16 frozen weights) match the CPU, and latent
+// DP-SAPF smoke runs complete on the device with fp32, fp16 and bf16 frozen weights. Qt-free, so
+// that it builds on GPU machines without Qt. Exits 77 (skipped by CTest) when this build or machine
+// has no CUDA device.
 #include "dpsapf/core/run_pipeline.h"
 #include "io/torch_tensors.h"
 #include "model/sd/stable_diffusion.h"
 #include "model/sd/text_to_image.h"
+#include "privacy/per_sample/per_sample_gradients.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <cstdio>
@@ -77,13 +81,72 @@ void unetMatchesTheFixture()
                 "text-to-image, DDIM (sd-tiny/pipeline_run)");
 }
 
-void latentSmokeRunCompletes()
+// Per-record squared LoRA gradient norms of the fixture UNet on `device` (DP book-keeping).
+torch::Tensor perRecordNorms(const torch::Device &device, bool checkpointing,
+                             torch::ScalarType frozenType)
 {
-    const fs::path dir = fs::temp_directory_path() / "dpsapf-gpu-smoke";
+    Expected<StableDiffusionModel> model = loadStableDiffusion(kFixtures);
+    if (!model) {
+        throw std::runtime_error(model.error().message);
+    }
+    UNet unet = model.value().unet;
+    auto generator = at::detail::createCPUGenerator(3);
+    std::vector<torch::Tensor> factors;
+    for (auto &[name, projection] : unet->attentionProjections()) {
+        projection->attachLora(2, 2.0, generator);
+        torch::NoGradGuard noGrad;
+        projection->loraB().normal_(0.0, 0.1, generator);
+    }
+    unet->to(device);
+    unet->setGradientCheckpointing(checkpointing);
+    unet->setFrozenWeightType(frozenType);
+    for (auto &[name, projection] : unet->attentionProjections()) {
+        projection->loraA().set_requires_grad(true);
+        projection->loraB().set_requires_grad(true);
+        factors.push_back(projection->loraA());
+        factors.push_back(projection->loraB());
+    }
+    PerSampleGradients recorder(factors, PerSampleConfig{});
+    for (auto &[name, projection] : unet->attentionProjections()) {
+        projection->setPerSampleRecorder(&recorder);
+    }
+    torch::manual_seed(11);
+    const torch::Tensor sample = torch::randn({4, 4, 16, 16});
+    const torch::Tensor timesteps = torch::randint(0, 1000, {4}, torch::kInt64);
+    const torch::Tensor context = torch::randn({4, 7, unet->config().crossAttentionDim});
+    const torch::Tensor weights = torch::randn({4, 4, 16, 16});
+    recorder.beginMicroBatch(4);
+    const torch::Tensor output =
+        unet->forward(sample.to(device), timesteps.to(device), context.to(device));
+    (output * weights.to(device)).sum().backward();
+    torch::Tensor norms = recorder.endMicroBatch().to(torch::kCPU, torch::kDouble);
+    for (auto &[name, projection] : unet->attentionProjections()) {
+        projection->setPerSampleRecorder(nullptr);
+    }
+    return norms;
+}
+
+void perRecordNormsMatchCpu()
+{
+    const torch::Tensor cpu = perRecordNorms(torch::kCPU, false, torch::kFloat);
+    const torch::Device cuda(torch::kCUDA, 0);
+    const auto relative = [&](const torch::Tensor &norms) {
+        return ((norms - cpu).abs() / cpu.abs().clamp_min(1e-12)).max();
+    };
+    expectClose(relative(perRecordNorms(cuda, true, torch::kFloat)), torch::zeros({}), 1e-3,
+                "per-record norms, cuda + checkpointing vs cpu (relative)");
+    expectClose(relative(perRecordNorms(cuda, true, torch::kBFloat16)), torch::zeros({}), 0.1,
+                "per-record norms, cuda bf16 + checkpointing vs cpu fp32 (relative)");
+}
+
+void latentSmokeRunCompletes(const std::string &frozenPrecision)
+{
+    const fs::path dir = fs::temp_directory_path() / ("dpsapf-gpu-smoke-" + frozenPrecision);
     fs::remove_all(dir);
     Expected<RunConfig> config = presetConfig("smoke");
     config = applyOverride(config.value(), "public_model=" + kFixtures.string());
     config = applyOverride(config.value(), "device=cuda");
+    config = applyOverride(config.value(), "frozen_precision=" + frozenPrecision);
     if (!config) {
         throw std::runtime_error(config.error().message);
     }
@@ -94,7 +157,9 @@ void latentSmokeRunCompletes()
     if (!outcome || outcome.value() != RunOutcome::Completed) {
         throw std::runtime_error(outcome ? "the run did not complete" : outcome.error().message);
     }
-    std::printf("  latent DP-SAPF smoke run on cuda: completed (%s)\n", dir.c_str());
+    std::printf("  latent DP-SAPF smoke run on cuda, %s frozen weights, checkpointing: "
+                "completed (%s)\n",
+                frozenPrecision.c_str(), dir.c_str());
     fs::remove_all(dir);
 }
 
@@ -112,7 +177,10 @@ int main()
     const std::vector<std::pair<const char *, std::function<void()>>> checks{
         {"matmulMatchesCpu", matmulMatchesCpu},
         {"unetMatchesTheFixture", unetMatchesTheFixture},
-        {"latentSmokeRunCompletes", latentSmokeRunCompletes},
+        {"perRecordNormsMatchCpu", perRecordNormsMatchCpu},
+        {"latentSmokeRunCompletes", [] { latentSmokeRunCompletes("fp32"); }},
+        {"latentSmokeRunCompletesFp16", [] { latentSmokeRunCompletes("fp16"); }},
+        {"latentSmokeRunCompletesBf16", [] { latentSmokeRunCompletes("bf16"); }},
     };
     int failures = 0;
     for (const auto &[name, check] : checks) {
