@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
 
@@ -51,25 +52,34 @@ void countedDelete(void *pointer)
     deleter(pointer);
 }
 
+c10::DataPtr countedAllocate(std::size_t bytes)
+{
+    auto &counting = state();
+    void *pointer = counting.base->raw_allocate(bytes);
+    {
+        const std::lock_guard<std::mutex> lock(counting.mutex);
+        counting.sizes[pointer] = bytes;
+    }
+    const std::int64_t now = counting.current += static_cast<std::int64_t>(bytes);
+    std::int64_t peak = counting.peak.load();
+    while (now > peak && !counting.peak.compare_exchange_weak(peak, now)) {
+    }
+    return {pointer, pointer, &countedDelete, c10::Device(c10::DeviceType::CPU)};
+}
+
+// The Allocator interface changed in LibTorch 2.x: allocate() lost its const and copy_data()
+// became pure virtual. Both signatures are declared (without `override`, which would fail on one
+// of the versions); each version overrides the one it has.
 class CountingAllocator final : public c10::Allocator
 {
 public:
-    c10::DataPtr allocate(std::size_t bytes) const override
+    c10::DataPtr allocate(std::size_t bytes) const { return countedAllocate(bytes); }
+    c10::DataPtr allocate(std::size_t bytes) { return countedAllocate(bytes); }
+    void copy_data(void *destination, const void *source, std::size_t count) const
     {
-        auto &counting = state();
-        void *pointer = counting.base->raw_allocate(bytes);
-        {
-            const std::lock_guard<std::mutex> lock(counting.mutex);
-            counting.sizes[pointer] = bytes;
-        }
-        const std::int64_t now = counting.current += static_cast<std::int64_t>(bytes);
-        std::int64_t peak = counting.peak.load();
-        while (now > peak && !counting.peak.compare_exchange_weak(peak, now)) {
-        }
-        return {pointer, pointer, &countedDelete, c10::Device(c10::DeviceType::CPU)};
+        std::memcpy(destination, source, count);
     }
-
-    c10::DeleterFnPtr raw_deleter() const override { return &countedDelete; }
+    c10::DeleterFnPtr raw_deleter() const { return &countedDelete; }
 };
 
 CountingAllocator &countingAllocator()
