@@ -9,6 +9,9 @@
 #include <torch/torch.h>
 
 #include <mutex>
+#include <sstream>
+#include <string>
+#include <type_traits>
 
 namespace dpsapf::core {
 namespace {
@@ -39,9 +42,19 @@ TensorMap cpuCopy(const TensorMap &tensors)
     return out;
 }
 
-std::string stateKey(const torch::Tensor &parameter)
+// torch::optim keys a parameter's state by its TensorImpl: as the printed pointer in LibTorch 1.x
+// and as the pointer itself in 2.x.
+template <typename StateMap>
+typename StateMap::key_type stateKey(const StateMap & /*states*/, const torch::Tensor &parameter)
 {
-    return c10::guts::to_string(parameter.unsafeGetTensorImpl()); // as torch::optim keys it
+    using Key = typename StateMap::key_type;
+    if constexpr (std::is_same_v<Key, std::string>) {
+        std::ostringstream printed;
+        printed << parameter.unsafeGetTensorImpl(); // as c10::guts::to_string prints it
+        return printed.str();
+    } else {
+        return static_cast<Key>(parameter.unsafeGetTensorImpl());
+    }
 }
 
 } // namespace
@@ -123,7 +136,7 @@ TensorMap optimizerStateTensors(const torch::optim::AdamW &optimizer,
     TensorMap tensors;
     const auto &states = optimizer.state();
     for (const auto &[name, parameter] : trainable.named) {
-        const auto found = states.find(stateKey(parameter));
+        const auto found = states.find(stateKey(states, parameter));
         if (found == states.end()) {
             continue; // never stepped (step 0)
         }
@@ -312,7 +325,7 @@ Expected<bool> restoreOptimizer(torch::optim::AdamW &optimizer, const TrainableT
         state->step(step->second.item<std::int64_t>());
         state->exp_avg(expAvg->second.to(parameter.options()).clone());
         state->exp_avg_sq(expAvgSq->second.to(parameter.options()).clone());
-        optimizer.state()[stateKey(parameter)] = std::move(state);
+        optimizer.state()[stateKey(optimizer.state(), parameter)] = std::move(state);
     }
     return true;
 }
