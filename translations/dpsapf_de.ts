@@ -292,6 +292,77 @@ Name des Laufs:</translation>
     </message>
 </context>
 <context>
+    <name>dpsapf::ui::ComputeSettingsBox</name>
+    <message>
+        <source>Training hardware</source>
+        <translation>Trainingshardware</translation>
+    </message>
+    <message>
+        <source>Automatic (a CUDA GPU when present)</source>
+        <translation>Automatisch (eine CUDA-GPU, falls vorhanden)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA-GPU</translation>
+    </message>
+    <message>
+        <source>Where the probe, the training and the sampling run</source>
+        <translation>Wo Probe, Training und Bilderzeugung laufen</translation>
+    </message>
+    <message>
+        <source>Automatic (on for Stable Diffusion)</source>
+        <translation>Automatisch (an für Stable Diffusion)</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>An</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <source>Recompute the UNet&apos;s activations in the backward pass: about 4× less activation memory for about one more forward pass per step. Results do not change.</source>
+        <translation>Die Aktivierungen des UNet im Rückwärtsdurchlauf neu berechnen: etwa 4× weniger Aktivierungsspeicher für etwa einen Vorwärtsdurchlauf mehr pro Schritt. Die Ergebnisse ändern sich nicht.</translation>
+    </message>
+    <message>
+        <source>fp32 (full precision)</source>
+        <translation>fp32 (volle Genauigkeit)</translation>
+    </message>
+    <message>
+        <source>bf16 (half the memory)</source>
+        <translation>bf16 (halber Speicher)</translation>
+    </message>
+    <message>
+        <source>fp16 (half the memory, CUDA only)</source>
+        <translation>fp16 (halber Speicher, nur CUDA)</translation>
+    </message>
+    <message>
+        <source>&amp;Gradient checkpointing:</source>
+        <translation>Gradienten-&amp;Checkpointing:</translation>
+    </message>
+    <message>
+        <source>Fro&amp;zen weights:</source>
+        <translation>&amp;Eingefrorene Gewichte:</translation>
+    </message>
+    <message>
+        <source>The dtype of the frozen UNet weights. The LoRA factors and every privacy computation (norms, clipping, sums) stay fp32.</source>
+        <translation>Der Datentyp der eingefrorenen UNet-Gewichte. Die LoRA-Faktoren und jede Datenschutzberechnung (Normen, Clipping, Summen) bleiben fp32.</translation>
+    </message>
+    <message>
+        <source>The bundled model trains in fp32; reduced precision is for Stable Diffusion models</source>
+        <translation>Das mitgelieferte Modell trainiert in fp32; reduzierte Genauigkeit ist für Stable-Diffusion-Modelle</translation>
+    </message>
+    <message>
+        <source>Devi&amp;ce:</source>
+        <translation>&amp;Gerät:</translation>
+    </message>
+</context>
+<context>
     <name>dpsapf::ui::DataPanel</name>
     <message>
         <source>Choose a dataset and press Load to inspect it.</source>

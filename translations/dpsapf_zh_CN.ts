@@ -292,6 +292,77 @@ Run name:</source>
     </message>
 </context>
 <context>
+    <name>dpsapf::ui::ComputeSettingsBox</name>
+    <message>
+        <source>Training hardware</source>
+        <translation>训练硬件</translation>
+    </message>
+    <message>
+        <source>Automatic (a CUDA GPU when present)</source>
+        <translation>自动（有 CUDA GPU 时使用）</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA GPU</translation>
+    </message>
+    <message>
+        <source>Where the probe, the training and the sampling run</source>
+        <translation>探测、训练和采样运行的位置</translation>
+    </message>
+    <message>
+        <source>Automatic (on for Stable Diffusion)</source>
+        <translation>自动（Stable Diffusion 时开启）</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>Recompute the UNet&apos;s activations in the backward pass: about 4× less activation memory for about one more forward pass per step. Results do not change.</source>
+        <translation>在反向传播中重新计算 UNet 的激活：激活内存约减少为 1/4，每步约多一次前向计算。结果不变。</translation>
+    </message>
+    <message>
+        <source>fp32 (full precision)</source>
+        <translation>fp32（全精度）</translation>
+    </message>
+    <message>
+        <source>bf16 (half the memory)</source>
+        <translation>bf16（一半内存）</translation>
+    </message>
+    <message>
+        <source>fp16 (half the memory, CUDA only)</source>
+        <translation>fp16（一半内存，仅 CUDA）</translation>
+    </message>
+    <message>
+        <source>&amp;Gradient checkpointing:</source>
+        <translation>梯度检查点(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>Fro&amp;zen weights:</source>
+        <translation>冻结权重(&amp;Z)：</translation>
+    </message>
+    <message>
+        <source>The dtype of the frozen UNet weights. The LoRA factors and every privacy computation (norms, clipping, sums) stay fp32.</source>
+        <translation>冻结的 UNet 权重的数据类型。LoRA 因子和所有隐私计算（范数、裁剪、求和）保持 fp32。</translation>
+    </message>
+    <message>
+        <source>The bundled model trains in fp32; reduced precision is for Stable Diffusion models</source>
+        <translation>内置模型以 fp32 训练；降低精度仅适用于 Stable Diffusion 模型</translation>
+    </message>
+    <message>
+        <source>Devi&amp;ce:</source>
+        <translation>设备(&amp;C)：</translation>
+    </message>
+</context>
+<context>
     <name>dpsapf::ui::DataPanel</name>
     <message>
         <source>Choose a dataset and press Load to inspect it.</source>

@@ -155,6 +155,9 @@ void RunSetupController::showRunConfig(const core::RunConfig &config)
                               choice.labelsPath != m_data->choice().labelsPath;
     m_data->setChoice(choice);
     m_model->setModelPath(QString::fromStdString(config.modelPath));
+    m_model->setComputeSettings({QString::fromStdString(config.device),
+                                 QString::fromStdString(config.gradientCheckpointing),
+                                 QString::fromStdString(config.frozenPrecision)});
     if (otherDataset && m_loadedRecords > 0) {
         loadDataset(choice);
     } else {
@@ -276,6 +279,10 @@ core::RunConfig RunSetupController::newRunConfig() const
     config.dataset.labelsPath = chosen.labelsPath;
     config.dataset.badFiles = chosen.badFiles;
     config.modelPath = m_model->modelPath().toStdString();
+    const ui::ComputeSettings compute = m_model->computeSettings();
+    config.device = compute.device.toStdString();
+    config.gradientCheckpointing = compute.checkpointing.toStdString();
+    config.frozenPrecision = compute.frozenPrecision.toStdString();
     const ui::PrivacyInputs inputs = m_privacy->inputs();
     config.privacy.epsilon = inputs.epsilon;
     config.privacy.delta = inputs.delta;

@@ -3,6 +3,7 @@
 #include "studio_controller.h"
 
 #include "dpsapf/core/run_layout.h"
+#include "dpsapf/core/runtime_info.h"
 #include "main_window.h"
 #include "panels/compare_panel.h"
 #include "panels/data_panel.h"
@@ -49,6 +50,7 @@ StudioController::StudioController(ui::MainWindow *window, RunWorker::Executor e
     , m_export(new ui::ExportPanel(window))
     , m_setup(m_data, m_model, m_privacy, &m_tasks)
 {
+    m_model->setCudaAvailable(core::queryRuntimeInfo().cudaDeviceCount > 0);
     window->addPanel(QStringLiteral("data"), tr("1  Data"), m_data);
     window->addPanel(QStringLiteral("model"), tr("2  Public model"), m_model);
     window->addPanel(QStringLiteral("privacy"), tr("3  Privacy"), m_privacy);

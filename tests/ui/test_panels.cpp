@@ -16,6 +16,7 @@
 #include <QScrollArea>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QStandardItemModel>
 #include <QTemporaryDir>
 #include <QWheelEvent>
 #include <QtTest>
@@ -135,6 +136,7 @@ private Q_SLOTS:
     void dataPanelShowsOverviewAndErrors();
     void modelPanelEmitsBundledOrPath();
     void modelPanelShowsOverview();
+    void modelPanelComputeSettings();
     void galleryFollowsNewestUnlessMovedAway();
     void gallerySavesAndZooms();
     void galleryShowsErrorForCorruptFile();
@@ -256,6 +258,56 @@ void TestPanels::modelPanelEmitsBundledOrPath()
     panel.showError(QStringLiteral("unet/ is missing"));
     QCOMPARE(panel.messageText(), QStringLiteral("unet/ is missing"));
     QVERIFY(inspect->isEnabled());
+}
+
+void TestPanels::modelPanelComputeSettings()
+{
+    ModelPanel panel;
+    auto *box = panel.findChild<ComputeSettingsBox *>();
+    QVERIFY(box != nullptr);
+    const auto combos = box->findChildren<QComboBox *>();
+    QCOMPARE(combos.size(), 3);
+    QComboBox *device = combos[0];
+    QComboBox *precision = combos[2];
+    const auto itemEnabled = [](QComboBox *combo, const QString &value) {
+        const auto *model = qobject_cast<QStandardItemModel *>(combo->model());
+        return model->item(combo->findData(value))->isEnabled();
+    };
+
+    // Defaults: automatic device and checkpointing, fp32; the bundled model keeps fp32.
+    QCOMPARE(panel.computeSettings().device, QStringLiteral("auto"));
+    QCOMPARE(panel.computeSettings().checkpointing, QStringLiteral("auto"));
+    QCOMPARE(panel.computeSettings().frozenPrecision, QStringLiteral("fp32"));
+    QVERIFY(!precision->isEnabled());
+    panel.setComputeSettings(
+        {QStringLiteral("cpu"), QStringLiteral("off"), QStringLiteral("bf16")});
+    QCOMPARE(panel.computeSettings().device, QStringLiteral("cpu"));
+    QCOMPARE(panel.computeSettings().checkpointing, QStringLiteral("off"));
+    QCOMPARE(panel.computeSettings().frozenPrecision, QStringLiteral("fp32"));
+
+    // A Stable Diffusion model may use bf16; without CUDA neither the GPU nor fp16 is offered.
+    panel.setModelPath(QStringLiteral("/models/sd15"));
+    QVERIFY(precision->isEnabled());
+    panel.setComputeSettings({QStringLiteral("cpu"), QStringLiteral("on"), QStringLiteral("bf16")});
+    QCOMPARE(panel.computeSettings().frozenPrecision, QStringLiteral("bf16"));
+    panel.setCudaAvailable(false);
+    QVERIFY(!itemEnabled(device, QStringLiteral("cuda")));
+    QVERIFY(!itemEnabled(precision, QStringLiteral("fp16")));
+    panel.setComputeSettings(
+        {QStringLiteral("cuda"), QStringLiteral("on"), QStringLiteral("fp16")});
+    QCOMPARE(panel.computeSettings().device, QStringLiteral("auto"));
+    QCOMPARE(panel.computeSettings().frozenPrecision, QStringLiteral("fp32"));
+
+    // With a CUDA device, fp16 is offered unless the CPU is chosen.
+    panel.setCudaAvailable(true);
+    QVERIFY(itemEnabled(device, QStringLiteral("cuda")));
+    panel.setComputeSettings(
+        {QStringLiteral("cuda"), QStringLiteral("on"), QStringLiteral("fp16")});
+    QCOMPARE(panel.computeSettings().device, QStringLiteral("cuda"));
+    QCOMPARE(panel.computeSettings().frozenPrecision, QStringLiteral("fp16"));
+    device->setCurrentIndex(device->findData(QStringLiteral("cpu")));
+    QVERIFY(!itemEnabled(precision, QStringLiteral("fp16")));
+    QCOMPARE(panel.computeSettings().frozenPrecision, QStringLiteral("fp32"));
 }
 
 void TestPanels::modelPanelShowsOverview()

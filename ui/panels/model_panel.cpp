@@ -62,6 +62,8 @@ ModelPanel::ModelPanel(QWidget *parent)
 {
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(createForm());
+    m_compute = new ComputeSettingsBox(this);
+    layout->addWidget(m_compute);
     layout->addWidget(createResults(), 1);
     updateFormState();
     showMessage(tr("Press Inspect to read the model's attention matrices."), false);
@@ -302,9 +304,25 @@ void ModelPanel::browseFile()
     }
 }
 
+void ModelPanel::setComputeSettings(const ComputeSettings &settings)
+{
+    m_compute->setSettings(settings);
+}
+
+ComputeSettings ModelPanel::computeSettings() const
+{
+    return m_compute->settings();
+}
+
+void ModelPanel::setCudaAvailable(bool available)
+{
+    m_compute->setCudaAvailable(available);
+}
+
 void ModelPanel::updateFormState()
 {
     const bool custom = m_customButton->isChecked();
+    m_compute->setLatentModel(custom);
     m_pathEdit->setEnabled(custom);
     m_folderButton->setEnabled(custom);
     m_fileButton->setEnabled(custom);

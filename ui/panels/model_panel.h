@@ -3,6 +3,8 @@
 // folder / .safetensors file) and inspect its attention matrices. Plain Qt data only.
 #pragma once
 
+#include "widgets/compute_settings_box.h"
+
 #include <QMetaType>
 #include <QPair>
 #include <QString>
@@ -47,6 +49,11 @@ public:
     void setModelPath(const QString &path); // empty = bundled
     [[nodiscard]] QString modelPath() const;
 
+    // Device, gradient checkpointing and frozen-weight precision of new runs.
+    void setComputeSettings(const ComputeSettings &settings);
+    [[nodiscard]] ComputeSettings computeSettings() const;
+    void setCudaAvailable(bool available);
+
     void showLoading();
     void showOverview(const ModelOverview &overview);
     void showError(const QString &message);
@@ -77,6 +84,7 @@ private:
     QPushButton *m_fileButton = nullptr;
     QPushButton *m_inspectButton = nullptr;
     QProgressBar *m_busyBar = nullptr;
+    ComputeSettingsBox *m_compute = nullptr;
     QStackedWidget *m_stack = nullptr;
     MessagePage *m_message = nullptr;
     QLabel *m_nameValue = nullptr;
