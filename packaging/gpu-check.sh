@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # GPU check: builds the core, the CLI and the GPU test against a CUDA LibTorch, runs the `gpu`
 # ctest label (CUDA vs CPU and the sd-tiny fixtures, and a latent DP-SAPF smoke run on the
-# device), then the Stable Diffusion 1.5 UNet benchmark at 256 px. Results go to $OUT (default
-# build/gpu-check/results). No Qt is needed.
+# device), then the Stable Diffusion 1.5 UNet benchmark at 256 px (the DP step in fp32, with
+# gradient checkpointing, and with checkpointing plus bf16 frozen weights: throughput and peak
+# memory each). Results go to $OUT (default build/gpu-check/results). No Qt is needed.
 #
 #   packaging/gpu-check.sh                    # LibTorch from the Python torch package
 #   TORCH_PREFIX=/opt/libtorch packaging/gpu-check.sh
