@@ -29,4 +29,26 @@ using CheckpointSegment = std::function<torch::Tensor(const std::vector<torch::T
                                             const std::vector<torch::Tensor> &inputs,
                                             const torch::nn::Module &owner);
 
+// A module whose forward can run as one checkpointed segment: derive from it beside
+// torch::nn::Module and route the forward through forwardSegment.
+class CheckpointableBlock
+{
+public:
+    virtual ~CheckpointableBlock() = default;
+    void setGradientCheckpointing(bool enabled) { m_checkpointing = enabled; }
+    [[nodiscard]] bool gradientCheckpointing() const { return m_checkpointing; }
+
+protected:
+    // segment(inputs), checkpointed when enabled (runCheckpointed with `owner`'s parameters).
+    [[nodiscard]] torch::Tensor forwardSegment(const CheckpointSegment &segment,
+                                               const std::vector<torch::Tensor> &inputs,
+                                               const torch::nn::Module &owner) const
+    {
+        return m_checkpointing ? runCheckpointed(segment, inputs, owner) : segment(inputs);
+    }
+
+private:
+    bool m_checkpointing = false;
+};
+
 } // namespace dpsapf::core

@@ -2,8 +2,6 @@
 // ResnetBlock2D, Downsample2D, Upsample2D and the timestep embedding of the SD UNet.
 #include "model/unet/resnet_block.h"
 
-#include "model/common/activation_checkpoint.h"
-
 #include <torch/nn/functional.h>
 #include <torch/torch.h>
 
@@ -36,12 +34,9 @@ ResnetBlock2DImpl::ResnetBlock2DImpl(std::int64_t inChannels, std::int64_t outCh
 
 torch::Tensor ResnetBlock2DImpl::forward(const torch::Tensor &x, const torch::Tensor &timeEmbedding)
 {
-    if (m_checkpointing) {
-        return runCheckpointed(
-            [this](const std::vector<torch::Tensor> &in) { return computeForward(in[0], in[1]); },
-            {x, timeEmbedding}, *this);
-    }
-    return computeForward(x, timeEmbedding);
+    return forwardSegment(
+        [this](const std::vector<torch::Tensor> &in) { return computeForward(in[0], in[1]); },
+        {x, timeEmbedding}, *this);
 }
 
 torch::Tensor ResnetBlock2DImpl::computeForward(const torch::Tensor &x,

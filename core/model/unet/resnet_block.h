@@ -3,6 +3,7 @@
 // sinusoidal TimestepEmbedding; Ho et al. 2020, Rombach et al. 2022). Names equal checkpoint keys.
 #pragma once
 
+#include "model/common/activation_checkpoint.h"
 #include "model/unet/projection.h"
 #include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/modules/conv.h>
@@ -11,21 +12,17 @@
 
 namespace dpsapf::core {
 
-class ResnetBlock2DImpl : public torch::nn::Module
+// Gradient checkpointing (CheckpointableBlock) keeps only the block's inputs for the backward pass.
+class ResnetBlock2DImpl : public torch::nn::Module, public CheckpointableBlock
 {
 public:
     ResnetBlock2DImpl(std::int64_t inChannels, std::int64_t outChannels, std::int64_t timeDim,
                       std::int64_t groups, double eps);
     torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &timeEmbedding);
 
-    // Keep only the block's inputs for the backward pass and recompute the rest there
-    // (model/common/activation_checkpoint.h).
-    void setGradientCheckpointing(bool enabled) { m_checkpointing = enabled; }
-
 private:
     torch::Tensor computeForward(const torch::Tensor &x, const torch::Tensor &timeEmbedding);
 
-    bool m_checkpointing = false;
     torch::nn::GroupNorm m_norm1{nullptr}, m_norm2{nullptr};
     torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr}, m_convShortcut{nullptr};
     Projection m_timeEmbProj{nullptr};

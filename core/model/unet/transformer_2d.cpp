@@ -2,8 +2,6 @@
 // Spatial transformer of Stable Diffusion: attention, GEGLU feed-forward, transformer block.
 #include "model/unet/transformer_2d.h"
 
-#include "model/common/activation_checkpoint.h"
-
 #include <torch/nn/functional.h>
 #include <torch/torch.h>
 
@@ -111,12 +109,9 @@ Transformer2DImpl::Transformer2DImpl(std::int64_t channels, std::int64_t heads,
 
 torch::Tensor Transformer2DImpl::forward(const torch::Tensor &x, const torch::Tensor &context)
 {
-    if (m_checkpointing) {
-        return runCheckpointed(
-            [this](const std::vector<torch::Tensor> &in) { return computeForward(in[0], in[1]); },
-            {x, context}, *this);
-    }
-    return computeForward(x, context);
+    return forwardSegment(
+        [this](const std::vector<torch::Tensor> &in) { return computeForward(in[0], in[1]); },
+        {x, context}, *this);
 }
 
 torch::Tensor Transformer2DImpl::computeForward(const torch::Tensor &x,

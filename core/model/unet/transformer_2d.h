@@ -4,6 +4,7 @@
 // et al. 2022). Module names equal the checkpoint keys (sd-format.md §2.2).
 #pragma once
 
+#include "model/common/activation_checkpoint.h"
 #include "model/unet/projection.h"
 
 #include <torch/nn/modules/container/modulelist.h>
@@ -51,7 +52,9 @@ public:
 };
 TORCH_MODULE(BasicTransformerBlock);
 
-class Transformer2DImpl : public torch::nn::Module
+// Gradient checkpointing (CheckpointableBlock) keeps only the transformer's inputs for the backward
+// pass.
+class Transformer2DImpl : public torch::nn::Module, public CheckpointableBlock
 {
 public:
     Transformer2DImpl(std::int64_t channels, std::int64_t heads, std::int64_t contextDim,
@@ -60,15 +63,10 @@ public:
 
     [[nodiscard]] BasicTransformerBlock block() const { return m_block; }
 
-    // Keep only the transformer's inputs for the backward pass and recompute the rest there
-    // (model/common/activation_checkpoint.h).
-    void setGradientCheckpointing(bool enabled) { m_checkpointing = enabled; }
-
 private:
     torch::Tensor computeForward(const torch::Tensor &x, const torch::Tensor &context);
 
     bool m_linearProjection;
-    bool m_checkpointing = false;
     torch::nn::GroupNorm m_norm{nullptr};
     torch::nn::Conv2d m_projInConv{nullptr}, m_projOutConv{nullptr};
     Projection m_projInLinear{nullptr}, m_projOutLinear{nullptr};

@@ -107,10 +107,8 @@ void UNetImpl::setGradientCheckpointing(bool enabled)
 {
     m_checkpointing = enabled;
     for (const auto &module : modules(/*include_self=*/false)) {
-        if (auto *resnet = dynamic_cast<ResnetBlock2DImpl *>(module.get())) {
-            resnet->setGradientCheckpointing(enabled);
-        } else if (auto *transformer = dynamic_cast<Transformer2DImpl *>(module.get())) {
-            transformer->setGradientCheckpointing(enabled);
+        if (auto *block = dynamic_cast<CheckpointableBlock *>(module.get())) {
+            block->setGradientCheckpointing(enabled);
         }
     }
 }
